@@ -1,0 +1,3 @@
+from crm.settings.base import *  # noqa: F403
+
+DEBUG = True

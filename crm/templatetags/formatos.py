@@ -1,0 +1,57 @@
+"""Template filters for Brazilian formats: cpf/cnpj, cep, fone, brl, percentual."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+
+from crm.documentos import formatar_cep, formatar_documento, formatar_fone
+
+register = template.Library()
+
+
+@register.filter
+def documento(valor: str | None) -> str:
+    return formatar_documento(valor)
+
+
+@register.filter
+def cep(valor: str | None) -> str:
+    return formatar_cep(valor)
+
+
+@register.filter
+def fone(valor: str | None) -> str:
+    return formatar_fone(valor)
+
+
+@register.filter
+def brl(valor: object) -> str:
+    """R$ 1.234,56 (always 2 places, pt-BR separators)."""
+    if valor is None or valor == "":
+        return ""
+    try:
+        numero = Decimal(str(valor))
+    except InvalidOperation:
+        return str(valor)
+    return f"R$ {number_format(numero, 2, use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def percentual(valor: object, casas: int = 1) -> str:
+    if valor is None or valor == "":
+        return "–"
+    try:
+        numero = Decimal(str(valor))
+    except InvalidOperation:
+        return str(valor)
+    return f"{number_format(numero, casas, use_l10n=True, force_grouping=True)}%"
+
+
+@register.filter
+def milhar(valor: object) -> str:
+    if valor is None:
+        return ""
+    return number_format(valor, 0, use_l10n=True, force_grouping=True)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from crm import views
+
+urlpatterns = [
+    path("", views.inicio, name="inicio"),
+    path("busca/", views.busca_global, name="busca"),
+    path("contas/", include("contas.urls")),
+    path("clientes/", include("cadastro.urls")),
+    path("importacoes/", include("importacoes.urls")),
+    path("produtos/", include("produtos.urls")),
+    path("matrizes/", include("matrizes.urls")),
+    path("admin/", admin.site.urls),
+]
+admin.site.site_header = "CRM – Administração"
+admin.site.site_title = "CRM"
+admin.site.index_title = "Cadastros auxiliares e configuração"

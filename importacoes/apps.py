@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportacoesConfig(AppConfig):
+    name = "importacoes"
+    verbose_name = "Importações"

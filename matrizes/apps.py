@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MatrizesConfig(AppConfig):
+    name = "matrizes"
+    verbose_name = "Matrizes de regras"

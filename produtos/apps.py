@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProdutosConfig(AppConfig):
+    name = "produtos"
+    verbose_name = "Produtos"

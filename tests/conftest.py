@@ -1,0 +1,45 @@
+"""Shared fixtures: the people who matter for visibility tests.
+
+`pessoas.usuarios` maps: dono (rep owning carteira A), colega (rep owning carteira B, another
+team), supervisor (heads dono's team), supervisor_outro (heads colega's team), sac, admin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from cadastro.models import Carteira
+from contas.models import Usuario
+from tests.factories import CarteiraFactory, EquipeFactory, UsuarioFactory
+
+
+@dataclass
+class Pessoas:
+    usuarios: dict[str, Usuario]
+    a: Carteira
+    b: Carteira
+
+
+@pytest.fixture
+def pessoas(db) -> Pessoas:
+    equipe_a = EquipeFactory(supervisor=UsuarioFactory(username="supervisor", papel="Supervisor"))
+    equipe_b = EquipeFactory(
+        supervisor=UsuarioFactory(username="supervisor_outro", papel="Supervisor")
+    )
+    dono = UsuarioFactory(username="dono", papel="Representante", equipe=equipe_a)
+    colega = UsuarioFactory(username="colega", papel="Representante", equipe=equipe_b)
+    usuarios = {
+        "dono": dono,
+        "colega": colega,
+        "supervisor": equipe_a.supervisor,
+        "supervisor_outro": equipe_b.supervisor,
+        "sac": UsuarioFactory(username="sac", papel="Atendente SAC"),
+        "admin": UsuarioFactory(username="admin", papel="Administrador", is_staff=True),
+    }
+    return Pessoas(
+        usuarios=usuarios,
+        a=CarteiraFactory(representante=dono, nome="Carteira A"),
+        b=CarteiraFactory(representante=colega, nome="Carteira B"),
+    )
