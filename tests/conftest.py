@@ -43,3 +43,20 @@ def pessoas(db) -> Pessoas:
         a=CarteiraFactory(representante=dono, nome="Carteira A"),
         b=CarteiraFactory(representante=colega, nome="Carteira B"),
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests (live_server, threads, real workers) flush every table afterwards.
+
+    That would also wipe what data migrations load (roles and their permissions, IBGE
+    municipalities) for the tests that follow, so every transactional test gets
+    `serialized_rollback=True`: Django reloads the migrated data after the flush.
+    """
+    for item in items:
+        marcador = item.get_closest_marker("django_db")
+        transacional = bool(marcador and marcador.kwargs.get("transaction"))
+        fixtures = getattr(item, "fixturenames", ())
+        if transacional or "live_server" in fixtures or "transactional_db" in fixtures:
+            kwargs = dict(marcador.kwargs) if marcador else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
