@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from crm import views
 
@@ -12,6 +14,7 @@ urlpatterns = [
     path("produtos/", include("produtos.urls")),
     path("matrizes/", include("matrizes.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
 ]
 admin.site.site_header = "CRM – Administração"
 admin.site.site_title = "CRM"
