@@ -118,7 +118,7 @@ def consultar_cep(valor: str) -> EnderecoCep:
     )
     if faixa is None:
         return EnderecoCep(cep=cep)
-    if faixa.municipio_id:
+    if faixa.municipio is not None:
         return EnderecoCep(
             cep=cep,
             uf=faixa.uf,

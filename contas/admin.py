@@ -6,7 +6,7 @@ from contas.models import Empresa, Equipe, Parametro, Usuario
 
 @admin.register(Usuario)
 class UsuarioAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("CRM", {"fields": ("empresa", "equipe")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("CRM", {"fields": ("empresa", "equipe")}))
     list_display = (
         "username",
         "first_name",
