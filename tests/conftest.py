@@ -7,12 +7,13 @@ team), supervisor (heads dono's team), supervisor_outro (heads colega's team), s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from cadastro.models import Carteira
-from contas.models import Usuario
-from tests.factories import CarteiraFactory, EquipeFactory, UsuarioFactory
+if TYPE_CHECKING:
+    from cadastro.models import Carteira
+    from contas.models import Usuario
 
 
 @dataclass
@@ -23,7 +24,10 @@ class Pessoas:
 
 
 @pytest.fixture
-def pessoas(db) -> Pessoas:
+def pessoas(db: Any) -> Pessoas:
+    # Imported here so pure tests (engine, xlsx) can run without Django settings.
+    from tests.factories import CarteiraFactory, EquipeFactory, UsuarioFactory
+
     equipe_a = EquipeFactory(supervisor=UsuarioFactory(username="supervisor", papel="Supervisor"))
     equipe_b = EquipeFactory(
         supervisor=UsuarioFactory(username="supervisor_outro", papel="Supervisor")
