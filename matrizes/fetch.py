@@ -1,0 +1,600 @@
+"""Banco → motor: responde às perguntas das matrizes e monta a entrada do `engine`.
+
+Uma pergunta é (matriz, data, chaves): "qual regra da Matriz ICMS vale em 10/03/2025 para
+empresa=1, uf_origem=SP, uf_destino=RJ, ncm=84713012…?". A resposta é a regra **vigente na
+data** que **casa** com a pergunta e é a **mais específica**:
+
+- casa: toda dimensão que a regra preenche é igual à chave da pergunta (dimensão vazia na
+  regra = qualquer valor; chave ausente na pergunta só casa com dimensão vazia); nas matrizes
+  com faixa (alçada, comissão), o percentual da pergunta cai em (de, até];
+- especificidade = número de dimensões preenchidas na regra (todas as dimensões pesam igual:
+  NCM vale o mesmo que UF; quem quiser que o produto vença o NCM preenche as duas);
+- empate entre as mais específicas é **erro de configuração**, reportado como problema
+  (`matriz_empate`, com as regras empatadas), nunca resolvido escolhendo uma;
+- nenhuma regra é problema `matriz` nomeando a matriz e as chaves perguntadas, nunca zero.
+
+Consultas: `carregar_regras` busca as candidatas de TODAS as perguntas numa única consulta
+(por dimensão: coluna vazia OU valor entre os perguntados) e `resolver` decide em Python;
+`montar_pedido` faz, para N itens, um número fixo de consultas (regras + fatores de conversão).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils.formats import date_format
+
+from crm.money import arredondar
+from matrizes import engine
+from matrizes.constants import (
+    DEFINICOES,
+    DIMENSOES,
+    DIMENSOES_FK,
+    REGIAO_DA_UF,
+    TipoMatriz,
+)
+from matrizes.engine import (
+    Destinatario,
+    Empresa,
+    Intervalo,
+    ItemEntrada,
+    PedidoEntrada,
+    PedidoResultado,
+    Problema,
+    RegraItem,
+)
+from matrizes.models import Regra
+
+if TYPE_CHECKING:
+    from cadastro.models import Cliente, TipoCliente
+    from contas.models import Empresa as EmpresaModel
+    from contas.models import Usuario
+    from produtos.models import Produto, Unidade
+
+ZERO = Decimal("0.00")
+CEM = Decimal("100")
+
+# Nome da matriz nas mensagens do motor → tipo de matriz que responde.
+MATRIZ_DO_MOTOR: dict[str, str] = {
+    "IPI": TipoMatriz.IPI,
+    "ICMS": TipoMatriz.ICMS,
+    "DIFAL": TipoMatriz.ICMS,
+    "FCP": TipoMatriz.ICMS,
+    "ICMS-ST": TipoMatriz.ICMS_ST,
+    "PIS": TipoMatriz.PIS_COFINS,
+    "COFINS": TipoMatriz.PIS_COFINS,
+}
+
+REGIMES_MOTOR = {
+    "simples": "simples_nacional",
+    "presumido": "lucro_presumido",
+    "real": "lucro_real",
+}
+
+# Perguntas feitas por item ao montar um pedido, na ordem em que a tela "testar" as mostra.
+MATRIZES_DO_ITEM = (
+    TipoMatriz.IPI,
+    TipoMatriz.ICMS,
+    TipoMatriz.ICMS_ST,
+    TipoMatriz.PIS_COFINS,
+    TipoMatriz.UNIDADE_PRODUTO,
+    TipoMatriz.COMISSAO,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Perguntas e respostas
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pergunta:
+    """`chaves`: dimensão → valor comparável (pk nas FKs); `rotulos`: o mesmo para mensagens.
+
+    `percentual`: o percentual de desconto, para as matrizes com faixa (sem arredondar).
+    """
+
+    matriz: str
+    data: dt.date
+    chaves: Mapping[str, Any]
+    rotulos: Mapping[str, str] = field(default_factory=dict)
+    percentual: Decimal | None = None
+
+    def chaves_da_matriz(self) -> dict[str, str]:
+        """As chaves que esta matriz usa, com rótulos legíveis, na ordem das dimensões."""
+        dimensoes = DEFINICOES[self.matriz].dimensoes
+        saida = {
+            d: self.rotulos.get(d, str(self.chaves[d]))
+            for d in DIMENSOES
+            if d in dimensoes and self.chaves.get(d) is not None
+        }
+        if DEFINICOES[self.matriz].faixa and self.percentual is not None:
+            saida["percentual"] = f"{self.percentual:f}"
+        return saida
+
+
+@dataclass(frozen=True)
+class Resposta:
+    pergunta: Pergunta
+    regra: Regra | None
+    candidatas: tuple[Regra, ...]  # todas as que casam e estão vigentes, mais específica antes
+    empatadas: tuple[Regra, ...]  # as mais específicas quando há mais de uma
+
+    @property
+    def especificidade(self) -> int | None:
+        return self.candidatas[0].especificidade if self.candidatas else None
+
+    @property
+    def nome_matriz(self) -> str:
+        return str(TipoMatriz(self.pergunta.matriz).label)
+
+    def problema(self, *, item: int | None = None) -> Problema | None:
+        p = self.pergunta
+        chaves = p.chaves_da_matriz()
+        descricao = ", ".join(f"{k}={v}" for k, v in chaves.items()) or "nenhuma chave"
+        data = date_format(p.data, "d/m/Y")
+        prefixo = f"Item {item}: " if item is not None else ""
+        if self.empatadas:
+            ids = ", ".join(f"#{r.pk}" for r in self.empatadas)
+            return Problema(
+                codigo="matriz_empate",
+                matriz=p.matriz,
+                chaves={**chaves, "regras": ids},
+                item=item,
+                mensagem=(
+                    f"{prefixo}erro de configuração na {self.nome_matriz}: as regras {ids} "
+                    f"empatam (especificidade {self.especificidade}) para {descricao} em {data}; "
+                    "crie uma regra mais específica ou expire uma delas."
+                ),
+            )
+        if self.regra is None:
+            return Problema(
+                codigo="matriz",
+                matriz=p.matriz,
+                chaves=chaves,
+                item=item,
+                mensagem=(
+                    f"{prefixo}a {self.nome_matriz} não tem regra vigente em {data} para "
+                    f"{descricao}."
+                ),
+            )
+        return None
+
+
+def carregar_regras(perguntas: Sequence[Pergunta], *, relacionados: bool = False) -> list[Regra]:
+    """Uma consulta: as regras que podem responder a alguma das perguntas.
+
+    Filtra por matriz, pelo intervalo de datas perguntadas e, em cada dimensão, por "vazia ou
+    entre os valores perguntados"; o resto (data exata, faixa, especificidade) é `resolver`.
+    """
+    if not perguntas:
+        return []
+    datas = [p.data for p in perguntas]
+    qs = Regra.objects.filter(
+        matriz__in={p.matriz for p in perguntas}, vigencia_inicio__lte=max(datas)
+    ).filter(Q(vigencia_fim__isnull=True) | Q(vigencia_fim__gte=min(datas)))
+    for dimensao in DIMENSOES:
+        coluna = f"{dimensao}_id" if dimensao in DIMENSOES_FK else dimensao
+        valores = {p.chaves[dimensao] for p in perguntas if p.chaves.get(dimensao) is not None}
+        condicao = Q(**{f"{coluna}__isnull": True})
+        if valores:
+            condicao |= Q(**{f"{coluna}__in": sorted(valores, key=str)})
+        qs = qs.filter(condicao)
+    if relacionados:
+        qs = qs.com_relacionados()
+    return list(qs.order_by("id"))
+
+
+def casa(regra: Regra, pergunta: Pergunta) -> bool:
+    if regra.matriz != pergunta.matriz or not regra.vigente_em(pergunta.data):
+        return False
+    for dimensao in DIMENSOES:
+        valor = regra.valor_dimensao(dimensao)
+        if valor is not None and pergunta.chaves.get(dimensao) != valor:
+            return False
+    return regra.na_faixa(pergunta.percentual)
+
+
+def resolver(
+    perguntas: Sequence[Pergunta], regras: Iterable[Regra] | None = None
+) -> list[Resposta]:
+    """Responde cada pergunta com a regra vigente mais específica (ou o problema)."""
+    if regras is None:
+        regras = carregar_regras(perguntas)
+    por_matriz: dict[str, list[Regra]] = defaultdict(list)
+    for regra in regras:
+        por_matriz[regra.matriz].append(regra)
+    respostas = []
+    for pergunta in perguntas:
+        candidatas = sorted(
+            (r for r in por_matriz[pergunta.matriz] if casa(r, pergunta)),
+            key=lambda r: (-r.especificidade, r.pk),
+        )
+        topo = [r for r in candidatas if r.especificidade == candidatas[0].especificidade]
+        unica = topo[0] if len(topo) == 1 else None
+        respostas.append(
+            Resposta(
+                pergunta=pergunta,
+                regra=unica,
+                candidatas=tuple(candidatas),
+                empatadas=tuple(topo) if len(topo) > 1 else (),
+            )
+        )
+    return respostas
+
+
+# ---------------------------------------------------------------------------------------------
+# Pedido: contexto do cabeçalho + itens → PedidoEntrada do motor
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contexto:
+    """O que o cabeçalho do pedido sabe e as matrizes perguntam."""
+
+    data: dt.date
+    empresa: EmpresaModel
+    uf_destino: str
+    contribuinte: bool
+    consumidor_final: bool
+    tipo_cliente: TipoCliente | None = None
+    cliente: Cliente | None = None
+    representante: Usuario | None = None
+    condicao_pagamento: str | None = None
+    cfop: str | None = None
+    cenario: str | None = None
+    excluir_icms_base_pis_cofins: bool = False
+    casas_mva_ajustada: int = 2
+
+    def chaves(self) -> tuple[dict[str, Any], dict[str, str]]:
+        chaves: dict[str, Any] = {
+            "empresa": self.empresa.pk,
+            "uf_origem": self.empresa.uf,
+            "uf_destino": self.uf_destino,
+            "regiao": REGIAO_DA_UF.get(self.uf_destino),
+            "tipo_cliente": self.tipo_cliente.pk if self.tipo_cliente else None,
+            "cliente": self.cliente.pk if self.cliente else None,
+            "contribuinte": self.contribuinte,
+            "consumidor_final": self.consumidor_final,
+            "condicao_pagamento": self.condicao_pagamento or None,
+            "representante": self.representante.pk if self.representante else None,
+            "cfop": self.cfop or None,
+            "cenario": self.cenario or None,
+        }
+        rotulos = {
+            "empresa": self.empresa.cnpj,
+            "tipo_cliente": self.tipo_cliente.codigo if self.tipo_cliente else "",
+            "cliente": (self.cliente.documento or str(self.cliente.pk)) if self.cliente else "",
+            "contribuinte": "sim" if self.contribuinte else "não",
+            "consumidor_final": "sim" if self.consumidor_final else "não",
+            "representante": self.representante.username if self.representante else "",
+        }
+        return chaves, rotulos
+
+
+@dataclass(frozen=True)
+class ItemPedido:
+    """Um item como o pedido o conhece (na unidade de venda); `percentual_desconto` é o
+    desconto que decide a faixa de comissão (None = calculado dos descontos do pedido)."""
+
+    produto: Produto
+    quantidade: Decimal
+    preco_unitario: Decimal
+    desconto_item: Decimal = ZERO
+    frete_item: Decimal = ZERO
+    seguro: Decimal = ZERO
+    outras: Decimal = ZERO
+    custo_unitario: Decimal | None = None
+    custo_frete: Decimal = ZERO
+    custo_financeiro: Decimal = ZERO
+    percentual_desconto: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Montagem:
+    """A entrada do motor e, por item, a resposta de cada matriz (para explicar o cálculo)."""
+
+    entrada: PedidoEntrada
+    respostas_itens: tuple[dict[str, Resposta], ...]
+    respostas_pedido: dict[str, Resposta]
+    problemas_itens: tuple[tuple[Problema, ...], ...]
+    problemas_pedido: tuple[Problema, ...]
+
+
+def chaves_do_produto(produto: Produto) -> tuple[dict[str, Any], dict[str, str]]:
+    chaves = {
+        "ncm": produto.ncm or None,
+        "cest": produto.cest or None,
+        "produto": produto.pk,
+        "linha": produto.linha_id,
+    }
+    rotulos = {
+        "produto": produto.codigo,
+        "linha": produto.linha.codigo if produto.linha_id and produto.linha else "",
+    }
+    return chaves, rotulos
+
+
+def percentual_desconto_item(
+    item: ItemPedido, desconto_cabecalho: Decimal, total_produtos: Decimal
+) -> Decimal:
+    """Desconto do item (%) = desconto do próprio item sobre o seu valor + o desconto do
+    cabeçalho sobre o total, sem arredondar (as faixas comparam o valor exato)."""
+    if item.percentual_desconto is not None:
+        return item.percentual_desconto
+    valor = item.quantidade * item.preco_unitario
+    proprio = item.desconto_item * CEM / valor if valor > 0 else Decimal(0)
+    cabecalho = desconto_cabecalho * CEM / total_produtos if total_produtos > 0 else Decimal(0)
+    return proprio + cabecalho
+
+
+def perguntas_do_item(
+    contexto: Contexto, produto: Produto, *, percentual_desconto: Decimal | None
+) -> list[Pergunta]:
+    chaves_ctx, rotulos_ctx = contexto.chaves()
+    chaves_prod, rotulos_prod = chaves_do_produto(produto)
+    chaves = {**chaves_ctx, **chaves_prod}
+    rotulos = {**rotulos_ctx, **rotulos_prod}
+    return [
+        Pergunta(
+            matriz=matriz,
+            data=contexto.data,
+            chaves=chaves,
+            rotulos=rotulos,
+            percentual=percentual_desconto if DEFINICOES[matriz].faixa else None,
+        )
+        for matriz in MATRIZES_DO_ITEM
+    ]
+
+
+def perguntas_do_pedido(contexto: Contexto, matrizes: Sequence[str]) -> list[Pergunta]:
+    chaves, rotulos = contexto.chaves()
+    return [
+        Pergunta(matriz=m, data=contexto.data, chaves=chaves, rotulos=rotulos) for m in matrizes
+    ]
+
+
+def regra_item(respostas: Mapping[str, Resposta]) -> RegraItem:
+    """As respostas fiscais de um item → `RegraItem` do motor (None onde nenhuma respondeu)."""
+    ipi = respostas[TipoMatriz.IPI].regra
+    icms = respostas[TipoMatriz.ICMS].regra
+    st_resposta = respostas[TipoMatriz.ICMS_ST]
+    st = st_resposta.regra
+    pis_cofins = respostas[TipoMatriz.PIS_COFINS].regra
+    # Sem regra de ST, o item não tem ST; empate na ST é erro: marca sujeito sem MVA para o
+    # motor não calcular, e o problema de empate explica.
+    sujeito_st = bool(st and st.aplica_st) or bool(st_resposta.empatadas)
+    interna_destino = icms.aliquota_interna_destino if icms else None
+    if st is not None and st.aliquota_interna_destino is not None:
+        interna_destino = st.aliquota_interna_destino
+    chaves_por_motor = {
+        nome: respostas[matriz].pergunta.chaves_da_matriz()
+        for nome, matriz in MATRIZ_DO_MOTOR.items()
+    }
+    return RegraItem(
+        ipi=ipi.aliquota if ipi else None,
+        icms=icms.aliquota if icms else None,
+        red_bc_icms=icms.reducao_base if icms else None,
+        sujeito_st=sujeito_st,
+        mva=st.mva if st and st.aplica_st else None,
+        ajustar_mva=bool(st and st.ajustar_mva),
+        red_bc_st=st.reducao_base if st and st.aplica_st else None,
+        icms_interno_destino=interna_destino,
+        fcp=icms.fcp if icms else None,
+        difal_metodo=icms.metodo_difal if icms else None,  # type: ignore[arg-type]
+        pis=pis_cofins.aliquota_pis if pis_cofins else None,
+        cofins=pis_cofins.aliquota_cofins if pis_cofins else None,
+        chaves=chaves_por_motor,
+    )
+
+
+def _problemas_das_respostas(
+    respostas: Mapping[str, Resposta], numero: int, *, ignorar_ausencia: Iterable[str]
+) -> list[Problema]:
+    """Problemas que o motor não vê: empates (todas) e ausências das matrizes não fiscais.
+
+    A ausência de IPI/ICMS/PIS/COFINS já vira problema `matriz` no motor; a de ST significa
+    "sem ST" e não é problema.
+    """
+    ignorar = set(ignorar_ausencia)
+    problemas = []
+    for matriz, resposta in respostas.items():
+        if resposta.regra is None and not resposta.empatadas and matriz in ignorar:
+            continue
+        problema = resposta.problema(item=numero)
+        if problema is not None:
+            problemas.append(problema)
+    return problemas
+
+
+def montar_pedido(
+    contexto: Contexto,
+    itens: Sequence[ItemPedido],
+    *,
+    desconto_cabecalho: Decimal = ZERO,
+    frete_cabecalho: Decimal = ZERO,
+    chave_rateio_frete: str = "valor",
+    faixa_margem_bruta: Intervalo | None = None,
+    faixa_margem_contribuicao: Intervalo | None = None,
+) -> Montagem:
+    """Pergunta às matrizes por todos os itens de uma vez e monta a `PedidoEntrada`.
+
+    Consultas: 1 para as regras de todos os itens e do pedido, +1 para os fatores de conversão
+    se algum item for vendido noutra unidade — o mesmo número para 5 ou 500 itens. Os produtos
+    chegam carregados (com `linha` e `unidade`, via select_related) de quem chama.
+    """
+    from produtos.models import FatorConversao
+
+    total_produtos = sum((i.quantidade * i.preco_unitario for i in itens), Decimal(0))
+    perguntas_itens = [
+        perguntas_do_item(
+            contexto,
+            i.produto,
+            percentual_desconto=percentual_desconto_item(i, desconto_cabecalho, total_produtos),
+        )
+        for i in itens
+    ]
+    perguntas_pedido = perguntas_do_pedido(contexto, [TipoMatriz.VALOR_MINIMO])
+    todas = [p for grupo in perguntas_itens for p in grupo] + perguntas_pedido
+    regras = carregar_regras(todas)
+    respostas = resolver(todas, regras)
+    por_item: list[dict[str, Resposta]] = []
+    posicao = 0
+    for grupo in perguntas_itens:
+        por_item.append({r.pergunta.matriz: r for r in respostas[posicao : posicao + len(grupo)]})
+        posicao += len(grupo)
+    respostas_pedido = {r.pergunta.matriz: r for r in respostas[posicao:]}
+
+    # Unidade de venda: a da matriz (ou a do produto); o fator vem do cadastro do produto.
+    unidades: list[Unidade | None] = []
+    for item, resp in zip(itens, por_item, strict=True):
+        regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
+        unidade = regra_unidade.unidade_venda if regra_unidade else None
+        unidades.append(unidade if unidade and unidade.pk != item.produto.unidade_id else None)
+    fatores: dict[tuple[int, int], FatorConversao] = {}
+    pares = {(i.produto.pk, u.pk) for i, u in zip(itens, unidades, strict=True) if u}
+    if pares:
+        # O fator converte a unidade de venda na unidade do cadastro (a tributável).
+        unidade_do_produto = {i.produto.pk: i.produto.unidade_id for i in itens}
+        filtro = Q()
+        for produto_id, unidade_id in sorted(pares):
+            filtro |= Q(
+                produto_id=produto_id,
+                unidade_origem_id=unidade_id,
+                unidade_destino_id=unidade_do_produto[produto_id],
+            )
+        for fator in FatorConversao.objects.filter(filtro):
+            fatores[(fator.produto_id, fator.unidade_origem_id)] = fator
+
+    entradas: list[ItemEntrada] = []
+    problemas_itens: list[tuple[Problema, ...]] = []
+    for numero, (item, resp, unidade) in enumerate(
+        zip(itens, por_item, unidades, strict=True), start=1
+    ):
+        regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
+        fator: Decimal | None = Decimal("1")
+        multiplo: Decimal | None = item.produto.multiplo_venda
+        if unidade is not None:
+            conversao = fatores.get((item.produto.pk, unidade.pk))
+            fator = conversao.fator if conversao else None
+            multiplo = conversao.multiplo_venda if conversao else None
+        if regra_unidade is not None and regra_unidade.multiplo is not None:
+            multiplo = regra_unidade.multiplo
+        comissao = resp[TipoMatriz.COMISSAO].regra
+        entradas.append(
+            ItemEntrada(
+                codigo=item.produto.codigo,
+                quantidade=item.quantidade,
+                preco_unitario=item.preco_unitario,
+                regra=regra_item(resp),
+                desconto_item=item.desconto_item,
+                frete_item=item.frete_item,
+                seguro=item.seguro,
+                outras=item.outras,
+                peso=item.produto.peso_bruto or Decimal(0),
+                fator_conversao=fator,
+                multiplo=multiplo,
+                origem=int(item.produto.origem),
+                custo_unitario=item.custo_unitario,
+                percentual_comissao=(comissao.percentual or ZERO) if comissao else ZERO,
+                custo_frete=item.custo_frete,
+                custo_financeiro=item.custo_financeiro,
+            )
+        )
+        problemas_itens.append(
+            tuple(
+                _problemas_das_respostas(
+                    resp,
+                    numero,
+                    ignorar_ausencia=(
+                        TipoMatriz.IPI,
+                        TipoMatriz.ICMS,
+                        TipoMatriz.PIS_COFINS,
+                        TipoMatriz.ICMS_ST,
+                    ),
+                )
+            )
+        )
+
+    problemas_pedido: list[Problema] = []
+    minimo = respostas_pedido[TipoMatriz.VALOR_MINIMO]
+    problema_minimo = minimo.problema()
+    if problema_minimo is not None:
+        problemas_pedido.append(problema_minimo)
+    elif minimo.regra is not None and minimo.regra.valor is not None:
+        liquido = sum(
+            (
+                arredondar(i.quantidade * i.preco_unitario) - arredondar(i.desconto_item)
+                for i in itens
+            ),
+            Decimal(0),
+        ) - arredondar(desconto_cabecalho)
+        if liquido < minimo.regra.valor:
+            problemas_pedido.append(
+                Problema(
+                    codigo="valor_minimo",
+                    matriz=TipoMatriz.VALOR_MINIMO,
+                    chaves={"minimo": f"{minimo.regra.valor:f}", "valor": f"{liquido:f}"},
+                    mensagem=(
+                        f"O valor dos produtos com desconto ({liquido:f}) não atinge o valor "
+                        f"mínimo do pedido ({minimo.regra.valor:f}, regra #{minimo.regra.pk})."
+                    ),
+                )
+            )
+
+    empresa = contexto.empresa
+    entrada = PedidoEntrada(
+        empresa=Empresa(
+            uf=empresa.uf,
+            regime=REGIMES_MOTOR.get(empresa.regime_tributario, "lucro_real"),  # type: ignore[arg-type]
+            excluir_icms_base_pis_cofins=contexto.excluir_icms_base_pis_cofins,
+            casas_mva_ajustada=contexto.casas_mva_ajustada,
+        ),
+        destinatario=Destinatario(
+            uf=contexto.uf_destino,
+            contribuinte=contexto.contribuinte,
+            consumidor_final=contexto.consumidor_final,
+        ),
+        itens=tuple(entradas),
+        desconto_cabecalho=desconto_cabecalho,
+        frete_cabecalho=frete_cabecalho,
+        chave_rateio_frete=chave_rateio_frete,  # type: ignore[arg-type]
+        faixa_margem_bruta=faixa_margem_bruta,
+        faixa_margem_contribuicao=faixa_margem_contribuicao,
+    )
+    return Montagem(
+        entrada=entrada,
+        respostas_itens=tuple(por_item),
+        respostas_pedido=respostas_pedido,
+        problemas_itens=tuple(problemas_itens),
+        problemas_pedido=tuple(problemas_pedido),
+    )
+
+
+def calcular(montagem: Montagem) -> PedidoResultado:
+    """Roda o motor e junta os problemas das matrizes aos do motor.
+
+    Onde a matriz tem empate, o problema `matriz` que o motor daria ("não tem regra") é
+    trocado pelo de empate, que diz a verdade.
+    """
+    resultado = engine.calcular_pedido(montagem.entrada)
+    itens = []
+    todos: list[Problema] = list(montagem.problemas_pedido)
+    todos.extend(p for p in resultado.problemas if p.item is None)
+    for item, extras in zip(resultado.itens, montagem.problemas_itens, strict=True):
+        empatadas = {p.matriz for p in extras if p.codigo == "matriz_empate"}
+        do_motor = [
+            p
+            for p in item.problemas
+            if not (p.codigo == "matriz" and MATRIZ_DO_MOTOR.get(p.matriz or "") in empatadas)
+        ]
+        problemas = (*extras, *do_motor)
+        itens.append(replace(item, problemas=problemas))
+        todos.extend(problemas)
+    return replace(resultado, itens=tuple(itens), problemas=tuple(todos))
