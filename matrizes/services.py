@@ -90,9 +90,12 @@ def _e_fk(campo: str) -> bool:
 
 def _faixas_se_sobrepoem(a: Regra, b: Regra) -> bool:
     """(de, até] × (de, até]; lado vazio = sem limite."""
-    if a.percentual_ate is not None and b.percentual_de is not None:
-        if a.percentual_ate <= b.percentual_de:
-            return False
+    if (
+        a.percentual_ate is not None
+        and b.percentual_de is not None
+        and a.percentual_ate <= b.percentual_de
+    ):
+        return False
     return not (
         b.percentual_ate is not None
         and a.percentual_de is not None
@@ -290,7 +293,11 @@ def regra_expirar(
         )
     if atual.vigencia_fim is not None and ate >= atual.vigencia_fim:
         raise ValidationError(
-            {"ate": f"A regra já termina em {_data(atual.vigencia_fim)}; escolha uma data anterior."}
+            {
+                "ate": (
+                    f"A regra já termina em {_data(atual.vigencia_fim)}; escolha uma data anterior."
+                )
+            }
         )
     anterior = atual.vigencia_fim
     atual.vigencia_fim = ate

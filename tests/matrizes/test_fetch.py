@@ -330,9 +330,7 @@ def test_sem_regra_de_unidade_produto_e_problema_de_matriz(catalogo: Catalogo) -
             [ItemPedido(produto=catalogo.parafuso, quantidade=D("1"), preco_unitario=D("10"))],
         )
     )
-    assert [(p.codigo, p.matriz) for p in resultado.problemas] == [
-        ("matriz", "UNIDADE_PRODUTO")
-    ]
+    assert [(p.codigo, p.matriz) for p in resultado.problemas] == [("matriz", "UNIDADE_PRODUTO")]
 
 
 def _itens(catalogo: Catalogo, n: int) -> list[ItemPedido]:
@@ -351,9 +349,7 @@ def _itens(catalogo: Catalogo, n: int) -> list[ItemPedido]:
     ]
     Produto.objects.bulk_create(produtos)
     carregados = Produto.objects.select_related("linha", "unidade").filter(codigo__startswith="P0")
-    return [
-        ItemPedido(produto=p, quantidade=D("2"), preco_unitario=D("10.00")) for p in carregados
-    ]
+    return [ItemPedido(produto=p, quantidade=D("2"), preco_unitario=D("10.00")) for p in carregados]
 
 
 def test_montar_pedido_faz_o_mesmo_numero_de_consultas_para_5_e_100_itens(

@@ -199,7 +199,9 @@ def test_editar_regra_em_uso_cria_nova_versao_e_o_pedido_antigo_reproduz_seus_im
             contribuinte=True,
             consumidor_final=False,
         )
-        itens = [ItemPedido(produto=catalogo.parafuso, quantidade=D("7"), preco_unitario=D("33.33"))]
+        itens = [
+            ItemPedido(produto=catalogo.parafuso, quantidade=D("7"), preco_unitario=D("33.33"))
+        ]
         return calcular(montar_pedido(contexto, itens))
 
     antes = calcular_em(data_pedido)
@@ -253,9 +255,7 @@ def test_nova_versao_nao_comeca_no_passado_e_pode_comecar_no_futuro(supervisor: 
     regra.refresh_from_db()
     assert regra.vigencia_fim == dt.date(2025, 3, 31)
     assert nova.vigencia_inicio == futura
-    respostas = resolver(
-        [Pergunta("IPI", dt.date(2025, 3, 31), {}), Pergunta("IPI", futura, {})]
-    )
+    respostas = resolver([Pergunta("IPI", dt.date(2025, 3, 31), {}), Pergunta("IPI", futura, {})])
     assert [r.regra for r in respostas] == [regra, nova]
 
 
