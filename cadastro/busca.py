@@ -1,7 +1,21 @@
 """Global search (top bar, shortcut `/`): name, CPF/CNPJ, phone, e-mail — within visibility.
 
-Every group starts from `Cliente.objects.visiveis_para(user)`; each is capped so a vague term
-never scans the whole base into the page.
+Every group starts from `Cliente.objects.visiveis_para(user)` and is capped, and every group is
+answered by an index at 1.000.000 clients (checked with EXPLAIN in tests/cadastro/test_busca.py):
+
+- Nome: name or nome fantasia, ignoring accents and case, through the trigram GIN indexes on
+  `f_unaccent(nome)` / `f_unaccent(nome_fantasia)` (migration 0003): a substring match
+  (`LIKE '%termo%'`) or a fuzzy word match (`%>`, pg_trgm word similarity, catches typos), ranked
+  by "starts with the term", then by word similarity. Needs 3 letters: trigrams of a
+  two-letter term cannot use the index, and that would scan every client.
+- CPF/CNPJ: with or without mask, alphanumeric CNPJ included; a full document is an equality
+  on the unique index, a shorter one (e.g. the 8-character CNPJ root) a prefix on the same
+  btree (the database collation is C, so LIKE 'x%' is a range scan).
+- Telefone: with DDD (10/11 digits, 0 / +55 prefixes dropped) → DDD + número; without DDD
+  (8/9 digits) → número, through the index on telefone.numero.
+- E-mail: stored lower-case; a complete address is an equality, a partial one a prefix, both
+  on the btree of contato_eletronico.valor.
+Child tables are matched with EXISTS so a client with two matching phones appears once.
 """
 
 from __future__ import annotations
@@ -10,20 +24,39 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Func, Q, TextField, Value
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
 
-from cadastro.models import Cliente
+from cadastro.constants import TipoContatoEletronico
+from cadastro.models import Cliente, ContatoEletronico, Telefone
 from crm.documentos import limpar, normalizar_fone
 
 if TYPE_CHECKING:
     from contas.models import Usuario
 
-LIMITE_POR_GRUPO = 10
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]*$")
+LIMITE_POR_GRUPO = 8
+LIMITE_PAGINA = 50
+MINIMO_NOME = 3
+_EMAIL_COMPLETO = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_SO_FONE = re.compile(r"^[\d\s().\-+/]+$")
 
 
-class Imutavel(Func):
-    """`f_unaccent(lower(x))`: the IMMUTABLE wrapper created in migration 0002 (indexable)."""
+class SemAcento(Func):
+    """`f_unaccent(x)`: lower + unaccent, IMMUTABLE (migration 0003), so indexes can use it."""
 
     function = "f_unaccent"
     output_field = TextField()
@@ -33,6 +66,7 @@ class Imutavel(Func):
 class ResultadoBusca:
     termo: str
     grupos: dict[str, list[Cliente]] = field(default_factory=dict)
+    avisos: list[str] = field(default_factory=list)
 
     @property
     def vazio(self) -> bool:
@@ -43,54 +77,96 @@ class ResultadoBusca:
         return sum(len(v) for v in self.grupos.values())
 
 
-def _base(user: Usuario):
+def _base(user: Usuario) -> QuerySet[Cliente]:
     return (
         Cliente.objects.visiveis_para(user)
-        .select_related("carteira", "status")
-        .only("id", "nome", "nome_fantasia", "documento", "tipo_pessoa", "carteira__nome",
-              "status__descricao", "estrangeiro")
+        .select_related("carteira")
+        .only("id", "nome", "nome_fantasia", "documento", "tipo_pessoa", "estrangeiro",
+              "carteira__nome")
     )  # fmt: skip
 
 
-def busca_global(*, user: Usuario, termo: str) -> ResultadoBusca:
+def buscar_documento(qs: QuerySet[Cliente], compacto: str) -> QuerySet[Cliente] | None:
+    """CPF/CNPJ typed with or without mask; None when the term cannot be one."""
+    if len(compacto) < 8 or len(compacto) > 14 or not any(c.isdigit() for c in compacto):
+        return None
+    if len(compacto) in (11, 14):
+        return qs.filter(documento=compacto).order_by("nome", "id")
+    return qs.filter(documento__startswith=compacto).order_by("documento", "id")
+
+
+def buscar_telefone(qs: QuerySet[Cliente], termo: str) -> QuerySet[Cliente] | None:
+    """Phone with DDD (exact DDD + número) or without (número); None when it is not a phone."""
+    if not _SO_FONE.match(termo):
+        return None
+    fone = normalizar_fone(termo)
+    if len(fone) in (10, 11):
+        telefones = Telefone.objects.filter(ddd=fone[:2], numero=fone[2:])
+    elif len(fone) in (8, 9):
+        telefones = Telefone.objects.filter(numero=fone)
+    else:
+        return None
+    return qs.filter(Exists(telefones.filter(cliente=OuterRef("pk")))).order_by("nome", "id")
+
+
+def buscar_email(qs: QuerySet[Cliente], termo: str) -> QuerySet[Cliente] | None:
+    if "@" not in termo or " " in termo.strip():
+        return None
+    valor = termo.strip().lower()
+    contatos = ContatoEletronico.objects.filter(tipo=TipoContatoEletronico.EMAIL)
+    if _EMAIL_COMPLETO.match(valor):
+        contatos = contatos.filter(valor=valor)
+    else:
+        contatos = contatos.filter(valor__startswith=valor)
+    return qs.filter(Exists(contatos.filter(cliente=OuterRef("pk")))).order_by("nome", "id")
+
+
+def buscar_nome(qs: QuerySet[Cliente], termo: str) -> QuerySet[Cliente]:
+    """Name or nome fantasia, accent/case-insensitive, best matches first."""
+    chave = SemAcento(Value(termo))
+    return (
+        qs.alias(nome_sa=SemAcento("nome"), fantasia_sa=SemAcento("nome_fantasia"))
+        .filter(
+            Q(nome_sa__contains=chave)
+            | Q(fantasia_sa__contains=chave)
+            | Q(nome_sa__trigram_word_similar=chave)
+            | Q(fantasia_sa__trigram_word_similar=chave)
+        )
+        .annotate(
+            comeca=Case(
+                When(Q(nome_sa__startswith=chave) | Q(fantasia_sa__startswith=chave), then=0),
+                default=1,
+                output_field=IntegerField(),
+            ),
+            semelhanca=Greatest(
+                TrigramWordSimilarity(chave, "nome_sa"),
+                TrigramWordSimilarity(chave, "fantasia_sa"),
+                output_field=FloatField(),
+            ),
+        )
+        .order_by("comeca", F("semelhanca").desc(), "nome", "id")
+    )
+
+
+def busca_global(*, user: Usuario, termo: str, limite: int = LIMITE_POR_GRUPO) -> ResultadoBusca:
+    termo = " ".join(termo.split())
     resultado = ResultadoBusca(termo=termo)
-    termo = termo.strip()
     if len(termo) < 2:
         return resultado
+    base = _base(user)
     compacto = limpar(termo)
-    digitos = re.sub(r"\D", "", termo)
-
-    if _EMAIL_RE.match(termo):
-        resultado.grupos["E-mail"] = list(
-            _base(user)
-            .filter(contatos_eletronicos__valor__istartswith=termo.lower())
-            .distinct()[:LIMITE_POR_GRUPO]
-        )
-        return resultado
-
-    if compacto and (len(compacto) in (11, 14)) and any(c.isdigit() for c in compacto):
-        doc = compacto.zfill(11) if compacto.isdigit() and len(compacto) < 11 else compacto
-        resultado.grupos["CPF/CNPJ"] = list(_base(user).filter(documento=doc)[:LIMITE_POR_GRUPO])
-
-    if len(digitos) >= 8 and len(digitos) == len(re.sub(r"[\s().\-+/]", "", termo)):
-        fone = normalizar_fone(digitos)
-        if len(fone) in (10, 11):
-            filtro = Q(telefones__ddd=fone[:2], telefones__numero=fone[2:])
+    grupos: list[tuple[str, QuerySet[Cliente] | None]] = [
+        ("E-mail", buscar_email(base, termo)),
+        ("CPF/CNPJ", None if "@" in termo else buscar_documento(base, compacto)),
+        ("Telefone", buscar_telefone(base, termo)),
+    ]
+    letras = sum(c.isalpha() for c in termo)
+    if "@" not in termo and letras:
+        if len(termo) >= MINIMO_NOME:
+            grupos.append(("Nome", buscar_nome(base, termo)))
         else:
-            filtro = Q(telefones__numero=fone[-9:]) | Q(telefones__numero=fone[-8:])
-        resultado.grupos["Telefone"] = list(
-            _base(user).filter(filtro).distinct()[:LIMITE_POR_GRUPO]
-        )
-
-    if not digitos or len(digitos) < len(compacto):
-        chave = Imutavel(Value(termo))
-        # `%` uses the trigram GIN index on f_unaccent(nome); the prefix match catches
-        # short names where trigram similarity is weak.
-        nomes = (
-            _base(user)
-            .annotate(nome_norm=Imutavel("nome"))
-            .filter(Q(nome_norm__trigram_similar=chave) | Q(nome_norm__contains=chave))
-            .order_by("nome", "id")[:LIMITE_POR_GRUPO]
-        )
-        resultado.grupos["Nome"] = list(nomes)
+            resultado.avisos.append(f"Digite ao menos {MINIMO_NOME} letras para buscar por nome.")
+    for rotulo, qs in grupos:
+        if qs is not None:
+            resultado.grupos[rotulo] = list(qs[:limite])
     return resultado
