@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "importacoes",
     "produtos",
     "matrizes",
+    "vendas",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,579 @@
+"""Writes on orders: each service locks the order row, checks the version the user saw
+(optimistic locking), changes it, writes its PedidoEvento and recalculates through the ONE
+calculation (vendas/calculo.py).
+
+Only these functions change an order. What a form does not offer (status, approver,
+commission, representative, version) is never taken from user input: the views pass the
+cleaned fields one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cadastro.constants import TipoEventoCliente
+from cadastro.models import Cliente, Endereco, EventoCliente
+from vendas.calculo import Calculo, recalcular
+from vendas.constants import (
+    DecisaoAprovacao,
+    StatusItem,
+    StatusPedido,
+    TipoDocumento,
+    TipoEventoPedido,
+)
+from vendas.models import (
+    ItemPedido,
+    MotivoCancelamento,
+    Pedido,
+    PedidoEvento,
+    SolicitacaoAprovacao,
+)
+
+if TYPE_CHECKING:
+    from contas.models import Usuario
+    from produtos.models import Lote, Produto
+
+PAPEL_SEM_APROVACAO = "Representante"
+
+
+class ErroPedido(Exception):
+    """A business rule refused the change; `mensagem` is shown to the user as is (pt-BR)."""
+
+    def __init__(self, mensagem: str) -> None:
+        self.mensagem = mensagem
+        super().__init__(mensagem)
+
+
+class ConflitoVersao(ErroPedido):
+    """Somebody saved the order after this user loaded it: never overwrite silently."""
+
+    def __init__(self, pedido: Pedido, versao_vista: int) -> None:
+        self.pedido = pedido
+        self.versao_vista = versao_vista
+        quem = str(pedido.atualizado_por) if pedido.atualizado_por_id else "outro usuário"
+        quando = date_format(timezone.localtime(pedido.atualizado_em), "d/m/Y H:i")
+        super().__init__(
+            f"O pedido {pedido.numero} foi alterado por {quem} em {quando} (versão "
+            f"{pedido.versao}; você estava na versão {versao_vista}). Recarregue o pedido para "
+            "ver as mudanças antes de alterar de novo."
+        )
+
+
+def _evento(pedido: Pedido, tipo: str, ator: Usuario | None, **dados: Any) -> PedidoEvento:
+    return PedidoEvento.objects.create(
+        pedido=pedido, tipo=tipo, ator=ator, versao=pedido.versao, dados=dados
+    )
+
+
+def _texto(valor: Any) -> Any:
+    """JSON-friendly value for event data (Decimal/date/model → text)."""
+    if valor is None or isinstance(valor, bool | int | str):
+        return valor
+    if isinstance(valor, Decimal):
+        return f"{valor.normalize():f}"
+    if hasattr(valor, "isoformat"):
+        return valor.isoformat()
+    return str(valor)
+
+
+def _travar(pedido_id: int) -> Pedido:
+    """The order row under FOR UPDATE (only that row), with what the calculation reads."""
+    return (
+        Pedido.objects.select_for_update(of=("self",))
+        .select_related(
+            "cliente__tipo_cliente",
+            "empresa",
+            "representante",
+            "condicao_pagamento",
+            "tipo_frete",
+            "natureza_operacao",
+            "armazem",
+            "atualizado_por",
+        )
+        .get(pk=pedido_id)
+    )
+
+
+def _anular_aprovacao(pedido: Pedido, ator: Usuario) -> None:
+    """An approved order was changed: the approval was for another version, it is void."""
+    aprovadas = SolicitacaoAprovacao.objects.filter(
+        pedido=pedido, decisao=DecisaoAprovacao.APROVADA, versao=pedido.versao
+    )
+    ids = list(aprovadas.values_list("pk", flat=True))
+    aprovadas.update(decisao=DecisaoAprovacao.ANULADA)
+    pedido.transitar(StatusPedido.EM_DIGITACAO)
+    _evento(
+        pedido,
+        TipoEventoPedido.APROVACAO_ANULADA,
+        ator,
+        solicitacoes=ids,
+        motivo="O pedido foi alterado depois da aprovação.",
+    )
+
+
+def _para_alterar(pedido_id: int, versao: int) -> Pedido:
+    """Lock, check the version seen and that the status allows editing."""
+    pedido = _travar(pedido_id)
+    if pedido.versao != versao:
+        raise ConflitoVersao(pedido, versao)
+    if not pedido.editavel:
+        raise ErroPedido(
+            f"O pedido está “{pedido.get_status_display()}”: não pode ser alterado."
+        )
+    return pedido
+
+
+def _gravar_versao(pedido: Pedido, ator: Usuario, campos: tuple[str, ...] = ()) -> None:
+    """Persist a content change: new version, who did it; an approved order goes back to
+    em_digitacao (its approval was for the previous version), a refused one is reopened."""
+    if pedido.status == StatusPedido.APROVADO:
+        _anular_aprovacao(pedido, ator)
+    elif pedido.status == StatusPedido.RECUSADO:
+        pedido.transitar(StatusPedido.EM_DIGITACAO)
+        _evento(pedido, TipoEventoPedido.REABERTO, ator)
+    pedido.versao += 1
+    pedido.atualizado_por = ator
+    pedido.save(
+        update_fields=[*campos, "versao", "atualizado_por", "status", "atualizado_em"]
+    )
+
+
+# --- creation ----------------------------------------------------------------------------
+
+
+def _proximo_numero() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval('vendas_pedido_numero_seq')")
+        return int(cursor.fetchone()[0])
+
+
+@transaction.atomic
+def pedido_criar(
+    *,
+    cliente_id: int,
+    tipo: str = TipoDocumento.PEDIDO,
+    ator: Usuario,
+    dados: Mapping[str, Any] | None = None,
+) -> Calculo:
+    """A new order/quote for a client the user sees, as em_digitacao, recalculated (empty).
+
+    The representative is the client's portfolio owner when the user is not a rep of it
+    (a supervisor typing for the team), otherwise the user. `dados`: header fields the form
+    offers (tipo_pedido, origem, condicao_pagamento, tipo_frete, transportadora, valor_frete,
+    desconto_percentual, chave_rateio_frete, natureza_operacao, observacoes…).
+    """
+    cliente = (
+        Cliente.objects.visiveis_para(ator)
+        .select_related("tabela_venda", "carteira__representante", "tipo_cliente")
+        .filter(pk=cliente_id)
+        .first()
+    )
+    if cliente is None:
+        raise ErroPedido("Cliente não encontrado na sua carteira.")
+    if tipo not in TipoDocumento.values:
+        raise ErroPedido("Tipo de documento inválido.")
+    if ator.empresa_id is None:
+        raise ErroPedido("Seu usuário não está ligado a uma empresa: peça ao administrador.")
+    representante = ator
+    if cliente.carteira_id and cliente.carteira.representante_id != ator.pk:
+        representante = cliente.carteira.representante
+    endereco = (
+        Endereco.objects.filter(cliente=cliente).order_by("-principal", "id").values("uf").first()
+    )
+    tabela = cliente.tabela_venda
+    pedido = Pedido(
+        tipo=tipo,
+        numero=_proximo_numero(),
+        empresa_id=ator.empresa_id,
+        cliente=cliente,
+        representante=representante,
+        data=timezone.localdate(),
+        tabela_venda=tabela,
+        armazem_id=tabela.armazem_id if tabela else None,
+        local_faturamento_id=tabela.local_faturamento_id if tabela else None,
+        uf_destino=endereco["uf"] if endereco else "",
+        atualizado_por=ator,
+    )
+    for campo, valor in (dados or {}).items():
+        setattr(pedido, campo, valor)
+    pedido.save()
+    _evento(pedido, TipoEventoPedido.CRIADO, ator, documento=tipo, numero=pedido.numero)
+    EventoCliente.registrar(
+        cliente=cliente,
+        tipo=TipoEventoCliente.ORCAMENTO if tipo == TipoDocumento.ORCAMENTO else TipoEventoCliente.PEDIDO,
+        ator=ator,
+        descricao=f"{pedido.get_tipo_display()} {pedido.numero} criado",
+        dados={"pedido": pedido.pk, "numero": pedido.numero},
+    )
+    return recalcular(_travar(pedido.pk))
+
+
+# --- header ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pedido_alterar_cabecalho(
+    *, pedido_id: int, versao: int, dados: Mapping[str, Any], ator: Usuario
+) -> Calculo:
+    """Header fields offered by the form (never status/representative/approver)."""
+    pedido = _para_alterar(pedido_id, versao)
+    mudancas = {}
+    for campo, valor in dados.items():
+        antes = getattr(pedido, campo)
+        if antes != valor:
+            mudancas[campo] = {"de": _texto(antes), "para": _texto(valor)}
+            setattr(pedido, campo, valor)
+    if not mudancas:
+        return recalcular(pedido)
+    _gravar_versao(pedido, ator, tuple(dados.keys()))
+    _evento(pedido, TipoEventoPedido.CABECALHO_ALTERADO, ator, campos=mudancas)
+    return recalcular(pedido)
+
+
+# --- items -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_adicionar(
+    *,
+    pedido_id: int,
+    versao: int,
+    produto: Produto,
+    quantidade: Decimal,
+    ator: Usuario,
+    desconto_percentual: Decimal = Decimal(0),
+    acrescimo_percentual: Decimal = Decimal(0),
+    novo_preco: Decimal | None = None,
+    lote: Lote | None = None,
+    data_promessa: Any = None,
+) -> Calculo:
+    pedido = _para_alterar(pedido_id, versao)
+    if quantidade <= 0:
+        raise ErroPedido("A quantidade deve ser maior que zero.")
+    ultima = ItemPedido.objects.filter(pedido=pedido).aggregate(m=Max("sequencia"))["m"] or 0
+    item = ItemPedido.objects.create(
+        pedido=pedido,
+        sequencia=ultima + 1,
+        produto=produto,
+        quantidade=quantidade,
+        unidade_id=produto.unidade_id,
+        desconto_percentual=desconto_percentual,
+        acrescimo_percentual=acrescimo_percentual,
+        novo_preco=novo_preco,
+        lote=lote,
+        data_promessa=data_promessa,
+    )
+    _gravar_versao(pedido, ator)
+    _evento(
+        pedido,
+        TipoEventoPedido.ITEM_INCLUIDO,
+        ator,
+        item=item.sequencia,
+        produto=produto.codigo,
+        quantidade=_texto(quantidade),
+        desconto_percentual=_texto(desconto_percentual),
+        novo_preco=_texto(novo_preco),
+    )
+    return recalcular(pedido)
+
+
+CAMPOS_ITEM_EDITAVEIS = (
+    "quantidade",
+    "novo_preco",
+    "desconto_percentual",
+    "acrescimo_percentual",
+    "lote",
+    "data_promessa",
+)
+
+
+@transaction.atomic
+def item_alterar(
+    *, pedido_id: int, item_id: int, versao: int, dados: Mapping[str, Any], ator: Usuario
+) -> Calculo:
+    """Change what the rep types on an item (CAMPOS_ITEM_EDITAVEIS only)."""
+    pedido = _para_alterar(pedido_id, versao)
+    item = ItemPedido.objects.select_for_update().filter(pedido=pedido, pk=item_id).first()
+    if item is None:
+        raise ErroPedido("Item não encontrado neste pedido.")
+    if item.status != StatusItem.ATIVO:
+        raise ErroPedido(f"O item {item.sequencia} está cancelado.")
+    mudancas = {}
+    for campo, valor in dados.items():
+        if campo not in CAMPOS_ITEM_EDITAVEIS:
+            raise ErroPedido(f"O campo {campo} não pode ser alterado.")
+        antes = getattr(item, campo)
+        if antes != valor:
+            mudancas[campo] = {"de": _texto(antes), "para": _texto(valor)}
+            setattr(item, campo, valor)
+    if item.quantidade is None or item.quantidade <= 0:
+        raise ErroPedido("A quantidade deve ser maior que zero.")
+    if not mudancas:
+        return recalcular(pedido)
+    item.save(update_fields=list(dados.keys()))
+    _gravar_versao(pedido, ator)
+    _evento(
+        pedido,
+        TipoEventoPedido.ITEM_ALTERADO,
+        ator,
+        item=item.sequencia,
+        produto=item.produto.codigo,
+        campos=mudancas,
+    )
+    return recalcular(pedido)
+
+
+@transaction.atomic
+def item_cancelar(
+    *, pedido_id: int, item_id: int, versao: int, motivo: MotivoCancelamento, ator: Usuario
+) -> Calculo:
+    pedido = _para_alterar(pedido_id, versao)
+    item = ItemPedido.objects.select_for_update().filter(pedido=pedido, pk=item_id).first()
+    if item is None:
+        raise ErroPedido("Item não encontrado neste pedido.")
+    if item.status == StatusItem.CANCELADO:
+        raise ErroPedido(f"O item {item.sequencia} já está cancelado.")
+    # A cancelled item leaves the totals: its stored values are zeroed, the reason kept.
+    ItemPedido.objects.filter(pk=item.pk).update(
+        status=StatusItem.CANCELADO,
+        motivo_cancelamento=motivo,
+        problemas=[],
+        **{c: Decimal(0) for c in ("v_prod", "v_desc", "v_frete", "v_ipi", "v_icms", "v_st",
+                                    "v_fcp", "v_difal", "v_pis", "v_cofins", "total")},  # fmt: skip
+    )
+    _gravar_versao(pedido, ator)
+    _evento(
+        pedido,
+        TipoEventoPedido.ITEM_CANCELADO,
+        ator,
+        item=item.sequencia,
+        produto=item.produto.codigo,
+        motivo=motivo.descricao,
+    )
+    return recalcular(pedido)
+
+
+@transaction.atomic
+def pedido_recalcular(*, pedido_id: int, ator: Usuario | None = None) -> Calculo:
+    """Recalculate with today's matrices, prices and stock (no version bump: nothing the user
+    typed changed). Records an event only when the total changed."""
+    pedido = _travar(pedido_id)
+    antes = pedido.v_nf
+    calculo = recalcular(pedido)
+    if calculo.pedido.v_nf != antes:
+        _evento(
+            pedido,
+            TipoEventoPedido.RECALCULADO,
+            ator,
+            total_antes=_texto(antes),
+            total_depois=_texto(calculo.pedido.v_nf),
+        )
+    return calculo
+
+
+# --- approval (alçada) and sending ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Envio:
+    pedido: Pedido
+    solicitacao: SolicitacaoAprovacao | None
+
+
+def aprovacao_valida(pedido: Pedido) -> SolicitacaoAprovacao | None:
+    """The approval of the order's CURRENT version, if any."""
+    return (
+        SolicitacaoAprovacao.objects.filter(
+            pedido=pedido, decisao=DecisaoAprovacao.APROVADA, versao=pedido.versao
+        )
+        .order_by("-decidido_em")
+        .first()
+    )
+
+
+def _aprovador_para(pedido: Pedido, papel: str) -> Usuario | None:
+    """Supervisor: the one heading the rep's team. Administrador: any (left empty)."""
+    if papel == "Supervisor":
+        Usuario = get_user_model()
+        return (
+            Usuario.objects.filter(equipes_supervisionadas__membros=pedido.representante_id)
+            .order_by("pk")
+            .first()
+        )
+    return None
+
+
+@transaction.atomic
+def pedido_enviar(
+    *, pedido_id: int, versao: int, ator: Usuario, justificativa: str = ""
+) -> Envio:
+    """Send the order. Blocking problems refuse it; a discount beyond the rep's alçada sends
+    it to aguardando_aprovacao in the queue of who holds the needed level; within the alçada
+    (or with an approval of this very version) it becomes enviado."""
+    pedido = _travar(pedido_id)
+    if pedido.versao != versao:
+        raise ConflitoVersao(pedido, versao)
+    if pedido.status not in (
+        StatusPedido.EM_DIGITACAO,
+        StatusPedido.APROVADO,
+        StatusPedido.RECUSADO,
+    ):
+        raise ErroPedido(f"O pedido está “{pedido.get_status_display()}”: não pode ser enviado.")
+    calculo = recalcular(pedido)
+    if pedido.tem_bloqueio:
+        n = len(pedido.problemas_bloqueantes)
+        raise ErroPedido(
+            f"O pedido tem {n} problema{'s' if n != 1 else ''} que impede{'m' if n != 1 else ''} "
+            "o envio: veja a aba Fechamento."
+        )
+    precisa = bool(pedido.papel_aprovador) and pedido.papel_aprovador != PAPEL_SEM_APROVACAO
+    if precisa and aprovacao_valida(pedido) is None:
+        if pedido.status == StatusPedido.RECUSADO:
+            pedido.transitar(StatusPedido.EM_DIGITACAO)
+        if pedido.status == StatusPedido.APROVADO:
+            # Approved, but for another version (the check above found none for this one).
+            pedido.transitar(StatusPedido.EM_DIGITACAO)
+        pedido.transitar(StatusPedido.AGUARDANDO_APROVACAO)
+        acima = [
+            {
+                "item": i.sequencia,
+                "produto": i.produto.codigo,
+                "descricao": i.produto.descricao,
+                "desconto_efetivo": _texto(i.percentual_desconto_efetivo),
+                "nivel": i.nivel_alcada,
+                "papel": i.papel_aprovador,
+            }
+            for i in calculo.itens
+            if i.status == StatusItem.ATIVO
+            and i.papel_aprovador
+            and i.papel_aprovador != PAPEL_SEM_APROVACAO
+        ]
+        solicitacao = SolicitacaoAprovacao.objects.create(
+            pedido=pedido,
+            versao=pedido.versao,
+            solicitante=ator,
+            justificativa=justificativa.strip(),
+            nivel=pedido.nivel_alcada or 0,
+            papel_aprovador=pedido.papel_aprovador,
+            aprovador=_aprovador_para(pedido, pedido.papel_aprovador),
+            detalhes={
+                "itens": acima,
+                "desconto_pedido": _texto(pedido.desconto_percentual),
+                "total": _texto(pedido.v_nf),
+            },
+        )
+        Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status)
+        _evento(
+            pedido,
+            TipoEventoPedido.APROVACAO_SOLICITADA,
+            ator,
+            solicitacao=solicitacao.pk,
+            nivel=solicitacao.nivel,
+            papel=solicitacao.papel_aprovador,
+            aprovador=str(solicitacao.aprovador) if solicitacao.aprovador else "Administrador",
+            justificativa=solicitacao.justificativa,
+            itens=[a["item"] for a in acima],
+        )
+        return Envio(pedido=pedido, solicitacao=solicitacao)
+    if pedido.status == StatusPedido.RECUSADO:
+        pedido.transitar(StatusPedido.EM_DIGITACAO)
+    pedido.transitar(StatusPedido.ENVIADO)
+    Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status)
+    _evento(pedido, TipoEventoPedido.ENVIADO, ator, total=_texto(pedido.v_nf))
+    return Envio(pedido=pedido, solicitacao=None)
+
+
+def _decidir(
+    solicitacao_id: int, versao: int, ator: Usuario, decisao: str, comentario: str
+) -> SolicitacaoAprovacao:
+    solicitacao = (
+        SolicitacaoAprovacao.objects.fila_de(ator)
+        .select_related("pedido")
+        .filter(pk=solicitacao_id)
+        .first()
+    )
+    if solicitacao is None:
+        raise ErroPedido("Solicitação não encontrada na sua fila de aprovação.")
+    pedido = _travar(solicitacao.pedido_id)
+    solicitacao = SolicitacaoAprovacao.objects.select_for_update().get(pk=solicitacao.pk)
+    if solicitacao.decisao != DecisaoAprovacao.PENDENTE:
+        raise ErroPedido("Esta solicitação já foi decidida.")
+    if pedido.versao != versao or solicitacao.versao != pedido.versao:
+        raise ConflitoVersao(pedido, versao)
+    if decisao == DecisaoAprovacao.RECUSADA and not comentario.strip():
+        raise ErroPedido("Diga ao representante por que recusou.")
+    pedido.transitar(
+        StatusPedido.APROVADO if decisao == DecisaoAprovacao.APROVADA else StatusPedido.RECUSADO
+    )
+    Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status, atualizado_em=timezone.now())
+    solicitacao.decisao = decisao
+    solicitacao.decidido_por = ator
+    solicitacao.decidido_em = timezone.now()
+    solicitacao.comentario = comentario.strip()
+    solicitacao.save(update_fields=["decisao", "decidido_por", "decidido_em", "comentario"])
+    _evento(
+        pedido,
+        TipoEventoPedido.APROVADO if decisao == DecisaoAprovacao.APROVADA else TipoEventoPedido.RECUSADO,
+        ator,
+        solicitacao=solicitacao.pk,
+        comentario=solicitacao.comentario,
+        versao_aprovada=solicitacao.versao,
+    )
+    solicitacao.pedido = pedido
+    return solicitacao
+
+
+@transaction.atomic
+def pedido_aprovar(
+    *, solicitacao_id: int, versao: int, ator: Usuario, comentario: str = ""
+) -> SolicitacaoAprovacao:
+    """Approve the version the supervisor looked at (a changed order cannot be approved)."""
+    return _decidir(solicitacao_id, versao, ator, DecisaoAprovacao.APROVADA, comentario)
+
+
+@transaction.atomic
+def pedido_recusar(
+    *, solicitacao_id: int, versao: int, ator: Usuario, comentario: str
+) -> SolicitacaoAprovacao:
+    return _decidir(solicitacao_id, versao, ator, DecisaoAprovacao.RECUSADA, comentario)
+
+
+@transaction.atomic
+def pedido_retirar_solicitacao(*, pedido_id: int, versao: int, ator: Usuario) -> Pedido:
+    """The rep takes the order back from the approval queue to change it."""
+    pedido = _travar(pedido_id)
+    if pedido.versao != versao:
+        raise ConflitoVersao(pedido, versao)
+    pedido.transitar(StatusPedido.EM_DIGITACAO)
+    SolicitacaoAprovacao.objects.filter(pedido=pedido, decisao=DecisaoAprovacao.PENDENTE).update(
+        decisao=DecisaoAprovacao.RETIRADA, decidido_por=ator, decidido_em=timezone.now()
+    )
+    Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status)
+    _evento(pedido, TipoEventoPedido.SOLICITACAO_RETIRADA, ator)
+    return pedido
+
+
+@transaction.atomic
+def pedido_cancelar(*, pedido_id: int, versao: int, ator: Usuario, motivo: str) -> Pedido:
+    pedido = _travar(pedido_id)
+    if pedido.versao != versao:
+        raise ConflitoVersao(pedido, versao)
+    if not motivo.strip():
+        raise ErroPedido("Informe o motivo do cancelamento.")
+    pedido.transitar(StatusPedido.CANCELADO)
+    SolicitacaoAprovacao.objects.filter(pedido=pedido, decisao=DecisaoAprovacao.PENDENTE).update(
+        decisao=DecisaoAprovacao.RETIRADA, decidido_por=ator, decidido_em=timezone.now()
+    )
+    Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status, atualizado_em=timezone.now())
+    _evento(pedido, TipoEventoPedido.CANCELADO, ator, motivo=motivo.strip())
+    return pedido
+
