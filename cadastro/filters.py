@@ -17,7 +17,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils import timezone
 
-from cadastro.busca import SemAcento
+from cadastro.busca import SemAcento, prefixo
 from cadastro.constants import TipoContatoEletronico, TipoPessoa
 from cadastro.models import (
     Carteira,
@@ -147,9 +147,8 @@ class ClienteFilter(df.FilterSet):
             return qs
         if len(numero) in (11, 14):
             return qs.filter(documento=numero)
-        # A prefix (e.g. the 8-character root of a CNPJ): the btree on documento answers it
-        # because the database collation is C.
-        return qs.filter(documento__startswith=numero)
+        # A prefix (e.g. the 8-character root of a CNPJ), as a range the btree answers.
+        return qs.filter(prefixo("documento", numero))
 
     def filtrar_uf(self, qs: QuerySet[Cliente], name: str, valor: str) -> QuerySet[Cliente]:
         return qs.filter(

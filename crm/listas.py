@@ -33,7 +33,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from contas.parametros import parametro
-from crm.paginacao import Chave, PaginadorKeyset, contar_limitado, texto_total
+from crm.paginacao import (
+    LIMITE_CONTAGEM,
+    Chave,
+    PaginadorKeyset,
+    contar_limitado,
+    texto_total,
+)
 from crm.tables import BaseTable, DadosPagina
 from crm.xlsx import Coluna, exportar_xlsx_para
 
@@ -56,6 +62,7 @@ class ListaBaseView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixi
     rotulo_singular = "registro"
     rotulo_plural = "registros"
     ordem_padrao = "pk"
+    limite_contagem = LIMITE_CONTAGEM
     exportar = False  # as_view(exportar=True) on the export route
     table_pagination = False  # pagination is keyset, done here, not django-tables2's OFFSET
     strict = True
@@ -127,7 +134,11 @@ class ListaBaseView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixi
         alias, chave = self.ordenacao()
         filtrado = self.object_list
         paginador = PaginadorKeyset(
-            self.anotar(filtrado), chave=chave, por_pagina=self.por_pagina(), contar=filtrado
+            self.anotar(filtrado),
+            chave=chave,
+            por_pagina=self.por_pagina(),
+            contar=filtrado,
+            limite_contagem=self.limite_contagem,
         )
         self.pagina = paginador.pagina(self.request.GET.get("cursor"))
         tabela = self.get_table_class()(
