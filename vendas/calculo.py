@@ -174,7 +174,9 @@ def _estoques(pedido: Pedido, produto_ids: list[int]) -> dict[int, Decimal]:
     return saida
 
 
-def _programados(pedido: Pedido, produto_ids: list[int]) -> dict[int, list[tuple[dt.date, Decimal]]]:
+def _programados(
+    pedido: Pedido, produto_ids: list[int]
+) -> dict[int, list[tuple[dt.date, Decimal]]]:
     if not produto_ids or not pedido.armazem_id:
         return {}
     saida: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
@@ -269,9 +271,7 @@ def _montar(
         lista_venda = arredondar(lista * fator, CASAS_PRECO) if lista is not None else None
         listas[item.pk] = lista_venda
         base = item.novo_preco if item.novo_preco is not None else (lista_venda or ZERO)
-        item.preco_unitario = arredondar(
-            base * (1 + item.acrescimo_percentual / CEM), CASAS_PRECO
-        )
+        item.preco_unitario = arredondar(base * (1 + item.acrescimo_percentual / CEM), CASAS_PRECO)
         v_prod = arredondar(item.quantidade * item.preco_unitario)
         desconto = arredondar(v_prod * item.desconto_percentual / CEM)
         desconto_total_itens += desconto
@@ -285,7 +285,9 @@ def _montar(
                 desconto_item=desconto,
                 custo_unitario=arredondar(custo * fator) if custo is not None else None,
                 custo_financeiro=arredondar((v_prod - desconto) * financeiro / CEM),
-                percentual_desconto=_desconto_efetivo(item, lista_venda, pedido.desconto_percentual),
+                percentual_desconto=_desconto_efetivo(
+                    item, lista_venda, pedido.desconto_percentual
+                ),
             )
         )
     desconto_cabecalho = arredondar(liquido_itens * pedido.desconto_percentual / CEM)
@@ -406,7 +408,9 @@ def _verificacoes_do_item(
         if lote.produto_id != item.produto_id or lote.armazem_id != pedido.armazem_id:
             problemas.append(
                 _problema(
-                    "lote", f"{rotulo}: lote {lote.numero} não está no armazém {armazem}.", item=item
+                    "lote",
+                    f"{rotulo}: lote {lote.numero} não está no armazém {armazem}.",
+                    item=item,
                 )
             )
         elif lote.quantidade < necessario:
@@ -520,7 +524,9 @@ def recalcular(pedido: Pedido) -> Calculo:
     if resultado is None:
         problemas_pedido.append(_problema("pedido_vazio", "O pedido não tem itens ativos."))
     else:
-        problemas_pedido.extend(_do_motor(p, por_numero) for p in resultado.problemas if p.item is None)
+        problemas_pedido.extend(
+            _do_motor(p, por_numero) for p in resultado.problemas if p.item is None
+        )
 
     nivel_pedido: int | None = None
     papel_pedido = ""
@@ -529,7 +535,9 @@ def recalcular(pedido: Pedido) -> Calculo:
         e = montagem.entrada.itens[numero - 1]
         respostas = montagem.respostas_itens[numero - 1]
         regra_unidade = respostas[TipoMatriz.UNIDADE_PRODUTO].regra
-        unidade = regra_unidade.unidade_venda if regra_unidade and regra_unidade.unidade_venda else None
+        unidade = (
+            regra_unidade.unidade_venda if regra_unidade and regra_unidade.unidade_venda else None
+        )
         item.unidade = unidade or item.produto.unidade
         item.fator = e.fator_conversao
         item.multiplo = e.multiplo
@@ -540,7 +548,9 @@ def recalcular(pedido: Pedido) -> Calculo:
         alcada = alcadas[item.pk].regra
         item.nivel_alcada = alcada.nivel_alcada if alcada else None
         item.papel_aprovador = (alcada.papel_aprovador or "") if alcada else ""
-        if item.nivel_alcada is not None and (nivel_pedido is None or item.nivel_alcada > nivel_pedido):
+        if item.nivel_alcada is not None and (
+            nivel_pedido is None or item.nivel_alcada > nivel_pedido
+        ):
             nivel_pedido, papel_pedido = item.nivel_alcada, item.papel_aprovador
         item.estoque_disponivel = estoques.get(item.produto_id)
         if r is not None:
@@ -553,8 +563,16 @@ def recalcular(pedido: Pedido) -> Calculo:
             m = r.margens
             item.margem_bruta = m.mb if m else None
             item.margem_contribuicao = m.mc if m else None
-            item.percentual_mb = m.percentual_mb.quantize(CASAS_PERCENTUAL) if m and m.percentual_mb is not None else None
-            item.percentual_mc = m.percentual_mc.quantize(CASAS_PERCENTUAL) if m and m.percentual_mc is not None else None
+            item.percentual_mb = (
+                m.percentual_mb.quantize(CASAS_PERCENTUAL)
+                if m and m.percentual_mb is not None
+                else None
+            )
+            item.percentual_mc = (
+                m.percentual_mc.quantize(CASAS_PERCENTUAL)
+                if m and m.percentual_mc is not None
+                else None
+            )
         problemas = [_do_motor(p, por_numero) for p in (r.problemas if r else ())]
         problemas.extend(p for p in problemas_alcada if p["item_id"] == item.pk)
         problemas.extend(
@@ -588,8 +606,12 @@ def recalcular(pedido: Pedido) -> Calculo:
         m = None
     pedido.margem_bruta = m.mb if m else None
     pedido.margem_contribuicao = m.mc if m else None
-    pedido.percentual_mb = m.percentual_mb.quantize(CASAS_PERCENTUAL) if m and m.percentual_mb is not None else None
-    pedido.percentual_mc = m.percentual_mc.quantize(CASAS_PERCENTUAL) if m and m.percentual_mc is not None else None
+    pedido.percentual_mb = (
+        m.percentual_mb.quantize(CASAS_PERCENTUAL) if m and m.percentual_mb is not None else None
+    )
+    pedido.percentual_mc = (
+        m.percentual_mc.quantize(CASAS_PERCENTUAL) if m and m.percentual_mc is not None else None
+    )
     pedido.problemas = todos
     pedido.tem_bloqueio = any(p["bloqueia"] for p in todos)
     pedido.nivel_alcada = nivel_pedido
@@ -597,4 +619,3 @@ def recalcular(pedido: Pedido) -> Calculo:
     pedido.recalculado_em = timezone.now()
     pedido.save(update_fields=[*CAMPOS_CALCULADOS_PEDIDO, "atualizado_em"])
     return Calculo(pedido=pedido, itens=itens, resultado=resultado)
-

@@ -126,9 +126,7 @@ def _para_alterar(pedido_id: int, versao: int) -> Pedido:
     if pedido.versao != versao:
         raise ConflitoVersao(pedido, versao)
     if not pedido.editavel:
-        raise ErroPedido(
-            f"O pedido está “{pedido.get_status_display()}”: não pode ser alterado."
-        )
+        raise ErroPedido(f"O pedido está “{pedido.get_status_display()}”: não pode ser alterado.")
     return pedido
 
 
@@ -142,9 +140,7 @@ def _gravar_versao(pedido: Pedido, ator: Usuario, campos: tuple[str, ...] = ()) 
         _evento(pedido, TipoEventoPedido.REABERTO, ator)
     pedido.versao += 1
     pedido.atualizado_por = ator
-    pedido.save(
-        update_fields=[*campos, "versao", "atualizado_por", "status", "atualizado_em"]
-    )
+    pedido.save(update_fields=[*campos, "versao", "atualizado_por", "status", "atualizado_em"])
 
 
 # --- creation ----------------------------------------------------------------------------
@@ -209,7 +205,9 @@ def pedido_criar(
     _evento(pedido, TipoEventoPedido.CRIADO, ator, documento=tipo, numero=pedido.numero)
     EventoCliente.registrar(
         cliente=cliente,
-        tipo=TipoEventoCliente.ORCAMENTO if tipo == TipoDocumento.ORCAMENTO else TipoEventoCliente.PEDIDO,
+        tipo=TipoEventoCliente.ORCAMENTO
+        if tipo == TipoDocumento.ORCAMENTO
+        else TipoEventoCliente.PEDIDO,
         ator=ator,
         descricao=f"{pedido.get_tipo_display()} {pedido.numero} criado",
         dados={"pedido": pedido.pk, "numero": pedido.numero},
@@ -347,8 +345,22 @@ def item_cancelar(
         status=StatusItem.CANCELADO,
         motivo_cancelamento=motivo,
         problemas=[],
-        **{c: Decimal(0) for c in ("v_prod", "v_desc", "v_frete", "v_ipi", "v_icms", "v_st",
-                                    "v_fcp", "v_difal", "v_pis", "v_cofins", "total")},  # fmt: skip
+        **{
+            c: Decimal(0)
+            for c in (
+                "v_prod",
+                "v_desc",
+                "v_frete",
+                "v_ipi",
+                "v_icms",
+                "v_st",
+                "v_fcp",
+                "v_difal",
+                "v_pis",
+                "v_cofins",
+                "total",
+            )
+        },  # fmt: skip
     )
     _gravar_versao(pedido, ator)
     _evento(
@@ -413,9 +425,7 @@ def _aprovador_para(pedido: Pedido, papel: str) -> Usuario | None:
 
 
 @transaction.atomic
-def pedido_enviar(
-    *, pedido_id: int, versao: int, ator: Usuario, justificativa: str = ""
-) -> Envio:
+def pedido_enviar(*, pedido_id: int, versao: int, ator: Usuario, justificativa: str = "") -> Envio:
     """Send the order. Blocking problems refuse it; a discount beyond the rep's alçada sends
     it to aguardando_aprovacao in the queue of who holds the needed level; within the alçada
     (or with an approval of this very version) it becomes enviado."""
@@ -522,7 +532,9 @@ def _decidir(
     solicitacao.save(update_fields=["decisao", "decidido_por", "decidido_em", "comentario"])
     _evento(
         pedido,
-        TipoEventoPedido.APROVADO if decisao == DecisaoAprovacao.APROVADA else TipoEventoPedido.RECUSADO,
+        TipoEventoPedido.APROVADO
+        if decisao == DecisaoAprovacao.APROVADA
+        else TipoEventoPedido.RECUSADO,
         ator,
         solicitacao=solicitacao.pk,
         comentario=solicitacao.comentario,
@@ -576,4 +588,3 @@ def pedido_cancelar(*, pedido_id: int, versao: int, ator: Usuario, motivo: str) 
     Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status, atualizado_em=timezone.now())
     _evento(pedido, TipoEventoPedido.CANCELADO, ator, motivo=motivo.strip())
     return pedido
-

@@ -90,10 +90,14 @@ def cenario(pessoas: Any) -> Cenario:
         PrecoLista.objects.create(produto=produto, tabela=tabela, preco=D(preco), inicio=inicio)
         Estoque.objects.create(produto=produto, armazem=armazem, unidade=un, quantidade=D(estoque))
     Custo.objects.create(produto=lampada, data=inicio, custo=D("11.00"))
-    cliente = ClienteFactory(juridica=True, carteira=pessoas.a, tabela_venda=tabela, nome="Mercado Bom Preço")
+    cliente = ClienteFactory(
+        juridica=True, carteira=pessoas.a, tabela_venda=tabela, nome="Mercado Bom Preço"
+    )
     Endereco.objects.create(cliente=cliente, tipo="comercial", logradouro="Rua A", uf="SP",
                             principal=True)  # fmt: skip
-    cliente_colega = ClienteFactory(juridica=True, carteira=pessoas.b, tabela_venda=tabela, nome="Loja do Colega")
+    cliente_colega = ClienteFactory(
+        juridica=True, carteira=pessoas.b, tabela_venda=tabela, nome="Loja do Colega"
+    )
     Endereco.objects.create(cliente=cliente_colega, tipo="comercial", logradouro="Rua B", uf="SP",
                             principal=True)  # fmt: skip
     regras_basicas()
