@@ -511,7 +511,7 @@ def recalcular(pedido: Pedido) -> Calculo:
     }
     alcadas, problemas_alcada = _alcadas(contexto, ativos, descontos)
     hoje = timezone.localdate()
-    por_numero = {n: i for n, i in enumerate(ativos, start=1)}
+    por_numero = dict(enumerate(ativos, start=1))
     problemas_pedido: list[dict[str, Any]] = []
     if not pedido.uf_destino:
         problemas_pedido.append(

@@ -360,7 +360,7 @@ def item_cancelar(
                 "v_cofins",
                 "total",
             )
-        },  # fmt: skip
+        },
     )
     _gravar_versao(pedido, ator)
     _evento(
