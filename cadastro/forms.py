@@ -80,6 +80,12 @@ class ValorMonetarioField(forms.DecimalField):
         )
         super().__init__(**kwargs)
 
+    def prepare_value(self, value: Any) -> Any:
+        """Show stored values with their 2 places: 1500 → "1.500,00"."""
+        if isinstance(value, Decimal) and value.is_finite():
+            return value.quantize(Decimal(1).scaleb(-self.decimal_places))
+        return value
+
     def to_python(self, value: Any) -> Decimal | None:
         if value in self.empty_values:
             return None
@@ -149,13 +155,18 @@ def _ativos(modelo: type[Model], atual: Any = None) -> QuerySet[Any]:
 def erro_duplicado(exc: ClienteDuplicado, user: Usuario) -> str | SafeString:
     """'Já existe um cliente com este CPF/CNPJ: <link>' — the link only if the user may see it."""
     existente = exc.existente
-    if existente is not None and Cliente.objects.visiveis_para(user).filter(pk=existente.pk).exists():
+    if (
+        existente is not None
+        and Cliente.objects.visiveis_para(user).filter(pk=existente.pk).exists()
+    ):
         url = reverse("cadastro:cliente-detalhe", args=[existente.pk])
         return format_html('{}: <a href="{}">{}</a>.', exc.mensagem[:-1], url, existente.nome)
     return exc.mensagem
 
 
-def aplicar_erros(form: forms.Form, exc: ValidationError, mapa: dict[str, str] | None = None) -> None:
+def aplicar_erros(
+    form: forms.Form, exc: ValidationError, mapa: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError on the form's fields (unknown fields → form-wide)."""
     mapa = mapa or {}
     if not hasattr(exc, "error_dict"):
@@ -173,16 +184,46 @@ class ClienteForm(forms.Form):
     """Create/edit a client. `versao` (hidden) carries the optimistic lock on edits."""
 
     SECOES: list[tuple[str, list[str]]] = [
-        ("Identificação", ["documento", "estrangeiro", "tipo_pessoa", "nome", "nome_fantasia",
-                           "tipo_cliente", "status", "origem", "codigo_externo"]),
-        ("Dados pessoais e da empresa", ["data_nascimento", "sexo", "profissao", "cnae",
-                                         "time_futebol", "tamanho_calcado",
-                                         "conjuge_nascimento"]),
-        ("Comercial", ["carteira", "representante", "tabela_venda", "categoria_fiscal",
-                       "situacao_scpc", "canal_preferido"]),
+        (
+            "Identificação",
+            [
+                "documento",
+                "estrangeiro",
+                "tipo_pessoa",
+                "nome",
+                "nome_fantasia",
+                "tipo_cliente",
+                "status",
+                "origem",
+                "codigo_externo",
+            ],
+        ),
+        (
+            "Dados pessoais e da empresa",
+            [
+                "data_nascimento",
+                "sexo",
+                "profissao",
+                "cnae",
+                "time_futebol",
+                "tamanho_calcado",
+                "conjuge_nascimento",
+            ],
+        ),
+        (
+            "Comercial",
+            [
+                "carteira",
+                "representante",
+                "tabela_venda",
+                "categoria_fiscal",
+                "situacao_scpc",
+                "canal_preferido",
+            ],
+        ),
         ("Crédito", ["limite_credito", "convenio", "crediario", "credito_rotativo"]),
         ("Observações", ["observacoes"]),
-    ]  # fmt: skip
+    ]
 
     documento = forms.CharField(
         label="CPF/CNPJ",
@@ -202,31 +243,46 @@ class ClienteForm(forms.Form):
     )
     nome = _texto("Nome / razão social", obrigatorio=True)
     nome_fantasia = _texto("Nome fantasia")
-    tipo_cliente = forms.ModelChoiceField(label="Tipo de cliente", queryset=TipoCliente.objects.none())
+    tipo_cliente = forms.ModelChoiceField(
+        label="Tipo de cliente", queryset=TipoCliente.objects.none()
+    )
     status = forms.ModelChoiceField(label="Status", queryset=StatusCliente.objects.none())
     origem = forms.ModelChoiceField(
-        label="Origem", required=False, queryset=Origem.objects.none(),
+        label="Origem",
+        required=False,
+        queryset=Origem.objects.none(),
         help_text="Sistema de onde vem o código externo.",
-    )  # fmt: skip
+    )
     codigo_externo = _texto("Código externo", maximo=40)
-    data_nascimento = DataBRField(label="Data de nascimento / fundação", required=False, passado=True)
+    data_nascimento = DataBRField(
+        label="Data de nascimento / fundação", required=False, passado=True
+    )
     sexo = forms.ChoiceField(label="Sexo", required=False, choices=VAZIO + list(Sexo.choices))
     profissao = _texto("Profissão / atividade", maximo=80)
     cnae = forms.CharField(
-        label="CNAE", required=False, max_length=12, help_text="Só pessoa jurídica: 7 dígitos.",
+        label="CNAE",
+        required=False,
+        max_length=12,
+        help_text="Só pessoa jurídica: 7 dígitos.",
         widget=forms.TextInput(attrs={"placeholder": "0000-0/00", "inputmode": "numeric"}),
-    )  # fmt: skip
+    )
     time_futebol = _texto("Time", maximo=60)
     tamanho_calcado = forms.IntegerField(
-        label="Tamanho do calçado", required=False, min_value=10, max_value=60,
+        label="Tamanho do calçado",
+        required=False,
+        min_value=10,
+        max_value=60,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-    )  # fmt: skip
+    )
     conjuge_nascimento = DataBRField(label="Aniversário do cônjuge", required=False, passado=True)
-    carteira = forms.ModelChoiceField(label="Carteira", required=False, queryset=Carteira.objects.none())
+    carteira = forms.ModelChoiceField(
+        label="Carteira", required=False, queryset=Carteira.objects.none()
+    )
     representante = forms.ModelChoiceField(
-        label="Representante responsável", required=False,
+        label="Representante responsável",
+        required=False,
         queryset=get_user_model().objects.none(),
-    )  # fmt: skip
+    )
     tabela_venda = forms.ModelChoiceField(
         label="Tabela de venda", required=False, queryset=TabelaVenda.objects.none()
     )
@@ -239,7 +295,9 @@ class ClienteForm(forms.Form):
     canal_preferido = forms.ChoiceField(
         label="Canal preferido", required=False, choices=VAZIO + list(CanalContato.choices)
     )
-    limite_credito = ValorMonetarioField(label="Limite de crédito (R$)", required=False, min_value=0)
+    limite_credito = ValorMonetarioField(
+        label="Limite de crédito (R$)", required=False, min_value=0
+    )
     convenio = _texto("Convênio", maximo=60)
     crediario = forms.BooleanField(label="Crediário", required=False)
     credito_rotativo = forms.BooleanField(label="Crédito rotativo", required=False)
@@ -254,7 +312,7 @@ class ClienteForm(forms.Form):
         if cliente is not None and "initial" not in kwargs:
             kwargs["initial"] = self._inicial(cliente)
         super().__init__(*args, **kwargs)
-        atual = (lambda campo: getattr(cliente, f"{campo}_id") if cliente else None)  # noqa: E731
+        atual = lambda campo: getattr(cliente, f"{campo}_id") if cliente else None  # noqa: E731
         f = self.fields
         f["tipo_cliente"].queryset = _ativos(TipoCliente, atual("tipo_cliente"))
         f["status"].queryset = _ativos(StatusCliente, atual("status"))
@@ -299,7 +357,10 @@ class ClienteForm(forms.Form):
         return inicial
 
     def secoes(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [(titulo, [self[c] for c in campos if c in self.fields]) for titulo, campos in self.SECOES]
+        return [
+            (titulo, [self[c] for c in campos if c in self.fields])
+            for titulo, campos in self.SECOES
+        ]
 
     def campos_com_erro(self) -> list[forms.BoundField]:
         return [self[c] for c in self.fields if c in self.errors]
@@ -336,11 +397,19 @@ class ClienteForm(forms.Form):
 class EnderecoForm(forms.Form):
     tipo = forms.ChoiceField(label="Tipo", choices=TipoEndereco.choices)
     cep = forms.CharField(
-        label="CEP", required=False, max_length=10,
+        label="CEP",
+        required=False,
+        max_length=10,
         help_text="Ao sair do campo, o endereço é preenchido quando o CEP é conhecido.",
-        widget=forms.TextInput(attrs={"data-mascara": "cep", "inputmode": "numeric",
-                                      "autocomplete": "postal-code", "placeholder": "00000-000"}),
-    )  # fmt: skip
+        widget=forms.TextInput(
+            attrs={
+                "data-mascara": "cep",
+                "inputmode": "numeric",
+                "autocomplete": "postal-code",
+                "placeholder": "00000-000",
+            }
+        ),
+    )
     logradouro = _texto("Logradouro", obrigatorio=True)
     numero = _texto("Número", maximo=20)
     complemento = _texto("Complemento", maximo=80)
@@ -356,12 +425,16 @@ class EnderecoForm(forms.Form):
     def __init__(self, *args: Any, endereco: Endereco | None = None, **kwargs: Any) -> None:
         if endereco is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "tipo": endereco.tipo, "cep": endereco.cep and f"{endereco.cep[:5]}-{endereco.cep[5:]}",
-                "logradouro": endereco.logradouro, "numero": endereco.numero,
-                "complemento": endereco.complemento, "bairro": endereco.bairro,
-                "uf": endereco.uf, "municipio": endereco.municipio_id,
+                "tipo": endereco.tipo,
+                "cep": endereco.cep and f"{endereco.cep[:5]}-{endereco.cep[5:]}",
+                "logradouro": endereco.logradouro,
+                "numero": endereco.numero,
+                "complemento": endereco.complemento,
+                "bairro": endereco.bairro,
+                "uf": endereco.uf,
+                "municipio": endereco.municipio_id,
                 "principal": endereco.principal,
-            }  # fmt: skip
+            }
         super().__init__(*args, **kwargs)
         self.limitar_municipios(self._valor("uf"))
 
@@ -391,7 +464,8 @@ class EnderecoForm(forms.Form):
         municipio, uf = dados.get("municipio"), dados.get("uf")
         if municipio is not None and uf and municipio.uf != uf:
             self.add_error(
-                "municipio", f"{municipio.nome} não pertence à UF {uf}: escolha um município de {uf}."
+                "municipio",
+                f"{municipio.nome} não pertence à UF {uf}: escolha um município de {uf}.",
             )
         return dados
 
@@ -402,10 +476,17 @@ class EnderecoForm(forms.Form):
 class TelefoneForm(forms.Form):
     tipo = forms.ChoiceField(label="Tipo", choices=TipoTelefone.choices)
     fone = forms.CharField(
-        label="Telefone (DDD + número)", max_length=25,
-        widget=forms.TextInput(attrs={"data-mascara": "fone", "inputmode": "tel",
-                                      "placeholder": "(11) 98765-4321", "autocomplete": "off"}),
-    )  # fmt: skip
+        label="Telefone (DDD + número)",
+        max_length=25,
+        widget=forms.TextInput(
+            attrs={
+                "data-mascara": "fone",
+                "inputmode": "tel",
+                "placeholder": "(11) 98765-4321",
+                "autocomplete": "off",
+            }
+        ),
+    )
     operadora = forms.ChoiceField(label="Operadora", required=False, choices=Operadora.choices)
     whatsapp = forms.BooleanField(label="Tem WhatsApp", required=False)
     principal = forms.BooleanField(label="Telefone principal", required=False)
@@ -413,9 +494,12 @@ class TelefoneForm(forms.Form):
     def __init__(self, *args: Any, telefone: Telefone | None = None, **kwargs: Any) -> None:
         if telefone is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "tipo": telefone.tipo, "fone": telefone.formatado, "operadora": telefone.operadora,
-                "whatsapp": telefone.whatsapp, "principal": telefone.principal,
-            }  # fmt: skip
+                "tipo": telefone.tipo,
+                "fone": telefone.formatado,
+                "operadora": telefone.operadora,
+                "whatsapp": telefone.whatsapp,
+                "principal": telefone.principal,
+            }
         super().__init__(*args, **kwargs)
 
     def clean_fone(self) -> str:
@@ -430,24 +514,31 @@ class TelefoneForm(forms.Form):
         if fone and tipo == TipoTelefone.CELULAR and len(fone) != 11:
             self.add_error("fone", "Celular tem 9 dígitos depois do DDD, ex.: (11) 98765-4321.")
         if fone and tipo in (TipoTelefone.FIXO, TipoTelefone.FAX) and len(fone) != 10:
-            self.add_error("fone", "Telefone fixo tem 8 dígitos depois do DDD, ex.: (11) 3456-7890.")
+            self.add_error(
+                "fone", "Telefone fixo tem 8 dígitos depois do DDD, ex.: (11) 3456-7890."
+            )
         return dados
 
     def dados_servico(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "tipo": d["tipo"], "ddd": d["fone"][:2], "numero": d["fone"][2:],
-            "operadora": d.get("operadora") or "", "whatsapp": d.get("whatsapp", False),
+            "tipo": d["tipo"],
+            "ddd": d["fone"][:2],
+            "numero": d["fone"][2:],
+            "operadora": d.get("operadora") or "",
+            "whatsapp": d.get("whatsapp", False),
             "principal": d.get("principal", False),
-        }  # fmt: skip
+        }
 
 
 class ContatoEletronicoForm(forms.Form):
     tipo = forms.ChoiceField(label="Tipo", choices=TipoContatoEletronico.choices)
     valor = forms.CharField(
-        label="Contato", max_length=200, help_text="E-mail, endereço do site ou número de WhatsApp.",
+        label="Contato",
+        max_length=200,
+        help_text="E-mail, endereço do site ou número de WhatsApp.",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip
+    )
     principal = forms.BooleanField(label="Principal deste tipo", required=False)
 
     def __init__(self, *args: Any, contato: ContatoEletronico | None = None, **kwargs: Any) -> None:
@@ -455,7 +546,11 @@ class ContatoEletronicoForm(forms.Form):
             valor = contato.valor
             if contato.tipo == TipoContatoEletronico.WHATSAPP:
                 valor = formatar_fone(valor)
-            kwargs["initial"] = {"tipo": contato.tipo, "valor": valor, "principal": contato.principal}
+            kwargs["initial"] = {
+                "tipo": contato.tipo,
+                "valor": valor,
+                "principal": contato.principal,
+            }
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -501,21 +596,28 @@ class PessoaContatoForm(forms.Form):
     tipo = forms.ModelChoiceField(label="Tipo de contato", queryset=TipoContato.objects.none())
     cargo = _texto("Cargo", maximo=80)
     email = forms.EmailField(
-        label="E-mail", required=False,
+        label="E-mail",
+        required=False,
         error_messages={"invalid": "Informe um e-mail válido, ex.: nome@empresa.com.br."},
-    )  # fmt: skip
+    )
     telefone = forms.CharField(
-        label="Telefone", required=False, max_length=25,
-        widget=forms.TextInput(attrs={"data-mascara": "fone", "inputmode": "tel",
-                                      "placeholder": "(11) 98765-4321"}),
-    )  # fmt: skip
+        label="Telefone",
+        required=False,
+        max_length=25,
+        widget=forms.TextInput(
+            attrs={"data-mascara": "fone", "inputmode": "tel", "placeholder": "(11) 98765-4321"}
+        ),
+    )
 
     def __init__(self, *args: Any, pessoa: PessoaContato | None = None, **kwargs: Any) -> None:
         if pessoa is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "nome": pessoa.nome, "tipo": pessoa.tipo_id, "cargo": pessoa.cargo,
-                "email": pessoa.email, "telefone": formatar_fone(pessoa.telefone),
-            }  # fmt: skip
+                "nome": pessoa.nome,
+                "tipo": pessoa.tipo_id,
+                "cargo": pessoa.cargo,
+                "email": pessoa.email,
+                "telefone": formatar_fone(pessoa.telefone),
+            }
         super().__init__(*args, **kwargs)
         self.fields["tipo"].queryset = _ativos(TipoContato, pessoa.tipo_id if pessoa else None)
 
@@ -544,6 +646,8 @@ class ConsentimentoForm(forms.Form):
         widget=forms.RadioSelect,
     )
     observacao = forms.CharField(
-        label="Observação", required=False, max_length=200,
+        label="Observação",
+        required=False,
+        max_length=200,
         help_text="Ex.: pediu por telefone; assinou termo na loja.",
-    )  # fmt: skip
+    )

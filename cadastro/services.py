@@ -33,7 +33,6 @@ from cadastro.constants import (
     TipoEventoCliente,
     TipoPessoa,
 )
-from cadastro.selectors import UltimaAlteracao, cliente_ultima_alteracao
 from cadastro.models import (
     Carteira,
     Cliente,
@@ -44,6 +43,7 @@ from cadastro.models import (
     PessoaContato,
     Telefone,
 )
+from cadastro.selectors import UltimaAlteracao, cliente_ultima_alteracao
 from crm.documentos import DocumentoInvalido, limpar, validar_cnpj, validar_documento
 from crm.money import arredondar
 
@@ -52,14 +52,45 @@ if TYPE_CHECKING:
 
 # What a service may set on a client (everything a person maintains; never versao/timestamps).
 CAMPOS_CLIENTE: tuple[str, ...] = (
-    "tipo_pessoa", "documento", "estrangeiro", "tipo_cliente", "codigo_externo", "origem", "nome",
-    "nome_fantasia", "data_nascimento", "sexo", "profissao", "time_futebol", "tamanho_calcado",
-    "conjuge_nascimento", "status", "situacao_scpc", "cnae", "categoria_fiscal", "representante",
-    "carteira", "tabela_venda", "limite_credito", "convenio", "crediario", "credito_rotativo",
-    "canal_preferido", "observacoes",
-)  # fmt: skip
-CAMPOS_ENDERECO = ("tipo", "cep", "logradouro", "numero", "complemento", "bairro", "municipio",
-                   "uf", "principal")  # fmt: skip
+    "tipo_pessoa",
+    "documento",
+    "estrangeiro",
+    "tipo_cliente",
+    "codigo_externo",
+    "origem",
+    "nome",
+    "nome_fantasia",
+    "data_nascimento",
+    "sexo",
+    "profissao",
+    "time_futebol",
+    "tamanho_calcado",
+    "conjuge_nascimento",
+    "status",
+    "situacao_scpc",
+    "cnae",
+    "categoria_fiscal",
+    "representante",
+    "carteira",
+    "tabela_venda",
+    "limite_credito",
+    "convenio",
+    "crediario",
+    "credito_rotativo",
+    "canal_preferido",
+    "observacoes",
+)
+CAMPOS_ENDERECO = (
+    "tipo",
+    "cep",
+    "logradouro",
+    "numero",
+    "complemento",
+    "bairro",
+    "municipio",
+    "uf",
+    "principal",
+)
 CAMPOS_TELEFONE = ("tipo", "ddd", "numero", "operadora", "whatsapp", "principal")
 CAMPOS_CONTATO_ELETRONICO = ("tipo", "valor", "principal")
 CAMPOS_PESSOA_CONTATO = ("nome", "tipo", "cargo", "email", "telefone")
@@ -163,7 +194,9 @@ def validar_dados_cliente(cliente: Cliente) -> None:
         if not cliente.estrangeiro:
             erros["documento"] = "Informe o CPF ou o CNPJ (ou marque o cliente como estrangeiro)."
         elif cliente.tipo_pessoa not in TipoPessoa.values:
-            erros["tipo_pessoa"] = "Estrangeiro sem documento: informe se é pessoa física ou jurídica."
+            erros["tipo_pessoa"] = (
+                "Estrangeiro sem documento: informe se é pessoa física ou jurídica."
+            )
 
     cliente.cnae = _NAO_DIGITO.sub("", cliente.cnae or "")
     if cliente.cnae:
@@ -372,16 +405,20 @@ def endereco_salvar(
         if obj.pk is None and not cliente.enderecos.exists():
             dados = {**dados, "principal": True}
         novo, alterados = _salvar_filho(
-            cliente=cliente, obj=obj, dados=dados, permitidos=CAMPOS_ENDERECO,
+            cliente=cliente,
+            obj=obj,
+            dados=dados,
+            permitidos=CAMPOS_ENDERECO,
             validar=_validar_endereco,
-        )  # fmt: skip
+        )
         if not novo and not alterados:
             return obj
         _unico_principal(cliente.enderecos.all(), obj)
         if not obj.principal:
             _promover_principal(cliente.enderecos.all())
-        _evento_filho(cliente, obj, TipoEventoCliente.ENDERECO, "Endereço", novo, alterados, ator,
-                      origem)  # fmt: skip
+        _evento_filho(
+            cliente, obj, TipoEventoCliente.ENDERECO, "Endereço", novo, alterados, ator, origem
+        )
     return obj
 
 
@@ -396,10 +433,12 @@ def endereco_excluir(
         endereco.delete()
         _promover_principal(cliente.enderecos.all())
         EventoCliente.registrar(
-            cliente=cliente, tipo=TipoEventoCliente.ENDERECO, ator=ator,
+            cliente=cliente,
+            tipo=TipoEventoCliente.ENDERECO,
+            ator=ator,
             descricao=_truncar(f"Endereço excluído: {descricao}"),
             dados={"acao": "excluido", "origem": origem},
-        )  # fmt: skip
+        )
 
 
 def _validar_telefone(telefone: Telefone) -> None:
@@ -428,16 +467,20 @@ def telefone_salvar(
         if obj.pk is None and not cliente.telefones.exists():
             dados = {**dados, "principal": True}
         novo, alterados = _salvar_filho(
-            cliente=cliente, obj=obj, dados=dados, permitidos=CAMPOS_TELEFONE,
+            cliente=cliente,
+            obj=obj,
+            dados=dados,
+            permitidos=CAMPOS_TELEFONE,
             validar=_validar_telefone,
-        )  # fmt: skip
+        )
         if not novo and not alterados:
             return obj
         _unico_principal(cliente.telefones.all(), obj)
         if not obj.principal:
             _promover_principal(cliente.telefones.all())
-        _evento_filho(cliente, obj, TipoEventoCliente.TELEFONE, "Telefone", novo, alterados,
-                      ator, origem)  # fmt: skip
+        _evento_filho(
+            cliente, obj, TipoEventoCliente.TELEFONE, "Telefone", novo, alterados, ator, origem
+        )
     return obj
 
 
@@ -452,10 +495,12 @@ def telefone_excluir(
         telefone.delete()
         _promover_principal(cliente.telefones.all())
         EventoCliente.registrar(
-            cliente=cliente, tipo=TipoEventoCliente.TELEFONE, ator=ator,
+            cliente=cliente,
+            tipo=TipoEventoCliente.TELEFONE,
+            ator=ator,
             descricao=f"Telefone excluído: {descricao}",
             dados={"acao": "excluido", "origem": origem},
-        )  # fmt: skip
+        )
 
 
 def _validar_contato_eletronico(contato: ContatoEletronico) -> None:
@@ -484,17 +529,28 @@ def contato_eletronico_salvar(
         if obj.pk is None and not cliente.contatos_eletronicos.filter(tipo=tipo).exists():
             dados = {**dados, "principal": True}
         novo, alterados = _salvar_filho(
-            cliente=cliente, obj=obj, dados=dados, permitidos=CAMPOS_CONTATO_ELETRONICO,
+            cliente=cliente,
+            obj=obj,
+            dados=dados,
+            permitidos=CAMPOS_CONTATO_ELETRONICO,
             validar=_validar_contato_eletronico,
-        )  # fmt: skip
+        )
         if not novo and not alterados:
             return obj
         mesmo_tipo = cliente.contatos_eletronicos.filter(tipo=obj.tipo)
         _unico_principal(mesmo_tipo, obj)
         if not obj.principal:
             _promover_principal(mesmo_tipo)
-        _evento_filho(cliente, obj, TipoEventoCliente.CONTATO, obj.get_tipo_display(), novo,
-                      alterados, ator, origem)  # fmt: skip
+        _evento_filho(
+            cliente,
+            obj,
+            TipoEventoCliente.CONTATO,
+            obj.get_tipo_display(),
+            novo,
+            alterados,
+            ator,
+            origem,
+        )
     return obj
 
 
@@ -510,9 +566,12 @@ def contato_eletronico_excluir(
         contato.delete()
         _promover_principal(cliente.contatos_eletronicos.filter(tipo=tipo))
         EventoCliente.registrar(
-            cliente=cliente, tipo=TipoEventoCliente.CONTATO, ator=ator,
-            descricao=_truncar(descricao), dados={"acao": "excluido", "origem": origem},
-        )  # fmt: skip
+            cliente=cliente,
+            tipo=TipoEventoCliente.CONTATO,
+            ator=ator,
+            descricao=_truncar(descricao),
+            dados={"acao": "excluido", "origem": origem},
+        )
 
 
 def _validar_pessoa_contato(pessoa: PessoaContato) -> None:
@@ -534,12 +593,23 @@ def pessoa_contato_salvar(
         _travar_cliente(cliente)
         obj = pessoa or PessoaContato()
         novo, alterados = _salvar_filho(
-            cliente=cliente, obj=obj, dados=dados, permitidos=CAMPOS_PESSOA_CONTATO,
+            cliente=cliente,
+            obj=obj,
+            dados=dados,
+            permitidos=CAMPOS_PESSOA_CONTATO,
             validar=_validar_pessoa_contato,
-        )  # fmt: skip
+        )
         if novo or alterados:
-            _evento_filho(cliente, obj, TipoEventoCliente.CONTATO, "Pessoa de contato", novo,
-                          alterados, ator, origem)  # fmt: skip
+            _evento_filho(
+                cliente,
+                obj,
+                TipoEventoCliente.CONTATO,
+                "Pessoa de contato",
+                novo,
+                alterados,
+                ator,
+                origem,
+            )
     return obj
 
 
@@ -553,10 +623,12 @@ def pessoa_contato_excluir(
         nome = pessoa.nome
         pessoa.delete()
         EventoCliente.registrar(
-            cliente=cliente, tipo=TipoEventoCliente.CONTATO, ator=ator,
+            cliente=cliente,
+            tipo=TipoEventoCliente.CONTATO,
+            ator=ator,
             descricao=_truncar(f"Pessoa de contato excluída: {nome}"),
             dados={"acao": "excluido", "origem": origem},
-        )  # fmt: skip
+        )
 
 
 def _evento_filho(
@@ -629,9 +701,7 @@ def consentimento_registrar(
                 else TipoEventoCliente.CONSENTIMENTO_REVOGADO
             ),
             ator=ator,
-            descricao=(
-                f"Consentimento {'concedido' if concedido else 'revogado'}: {rotulo_canal}"
-            ),
+            descricao=(f"Consentimento {'concedido' if concedido else 'revogado'}: {rotulo_canal}"),
             dados={
                 "canal": canal,
                 "concedido": concedido,

@@ -21,8 +21,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -120,9 +120,7 @@ def _render_aba(
     return resposta
 
 
-def _depois_de_salvar(
-    request: HttpRequest, cliente: Cliente, aba: str, aviso: str
-) -> HttpResponse:
+def _depois_de_salvar(request: HttpRequest, cliente: Cliente, aba: str, aviso: str) -> HttpResponse:
     """htmx: the refreshed tab with a notice; plain POST: redirect (PRG) with a message."""
     if request.htmx:  # type: ignore[attr-defined]
         return _render_aba(request, cliente, aba, aviso=aviso)
@@ -247,23 +245,58 @@ class Filho:
 
 FILHOS: dict[str, Filho] = {
     "endereco": Filho(
-        "endereco", "enderecos", "enderecos", EnderecoForm, "endereco", endereco_salvar,
-        endereco_excluir, "endereco", "Endereço", "o", {},
+        "endereco",
+        "enderecos",
+        "enderecos",
+        EnderecoForm,
+        "endereco",
+        endereco_salvar,
+        endereco_excluir,
+        "endereco",
+        "Endereço",
+        "o",
+        {},
     ),
     "telefone": Filho(
-        "telefone", "contatos", "telefones", TelefoneForm, "telefone", telefone_salvar,
-        telefone_excluir, "telefone", "Telefone", "o", {"ddd": "fone", "numero": "fone"},
+        "telefone",
+        "contatos",
+        "telefones",
+        TelefoneForm,
+        "telefone",
+        telefone_salvar,
+        telefone_excluir,
+        "telefone",
+        "Telefone",
+        "o",
+        {"ddd": "fone", "numero": "fone"},
     ),
     "contato-eletronico": Filho(
-        "contato-eletronico", "contatos", "contatos_eletronicos", ContatoEletronicoForm,
-        "contato", contato_eletronico_salvar, contato_eletronico_excluir, "contato",
-        "Contato eletrônico", "o", {},
+        "contato-eletronico",
+        "contatos",
+        "contatos_eletronicos",
+        ContatoEletronicoForm,
+        "contato",
+        contato_eletronico_salvar,
+        contato_eletronico_excluir,
+        "contato",
+        "Contato eletrônico",
+        "o",
+        {},
     ),
     "pessoa-contato": Filho(
-        "pessoa-contato", "contatos", "pessoas_contato", PessoaContatoForm, "pessoa",
-        pessoa_contato_salvar, pessoa_contato_excluir, "pessoa", "Pessoa de contato", "a", {},
+        "pessoa-contato",
+        "contatos",
+        "pessoas_contato",
+        PessoaContatoForm,
+        "pessoa",
+        pessoa_contato_salvar,
+        pessoa_contato_excluir,
+        "pessoa",
+        "Pessoa de contato",
+        "a",
+        {},
     ),
-}  # fmt: skip
+}
 
 
 def _subrecurso(filho: Filho, request: HttpRequest, pk: int, item: int | None) -> HttpResponse:

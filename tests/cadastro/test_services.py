@@ -108,10 +108,11 @@ def test_criar_com_cpf_duplicado_vira_cliente_duplicado_sem_quebrar_a_transacao(
     doc = existente.documento
     with pytest.raises(services.ClienteDuplicado) as erro:
         services.cliente_criar(
-            dados=_dados(aux, documento=f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}",
-                         carteira=pessoas.a),
+            dados=_dados(
+                aux, documento=f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}", carteira=pessoas.a
+            ),
             ator=pessoas.usuarios["dono"],
-        )  # fmt: skip
+        )
     # then the error names the existing client and the transaction is still usable
     assert erro.value.campo == "documento"
     assert erro.value.existente == existente
@@ -126,10 +127,9 @@ def test_codigo_externo_duplicado_na_mesma_origem(pessoas, aux):
     )
     with pytest.raises(services.ClienteDuplicado) as erro:
         services.cliente_criar(
-            dados=_dados(aux, documento=gerar_cpf(12), codigo_externo="X-1",
-                         origem=aux["origem"]),
+            dados=_dados(aux, documento=gerar_cpf(12), codigo_externo="X-1", origem=aux["origem"]),
             ator=pessoas.usuarios["admin"],
-        )  # fmt: skip
+        )
     assert erro.value.campo == "codigo_externo"
 
 
@@ -143,7 +143,11 @@ def test_codigo_externo_duplicado_na_mesma_origem(pessoas, aux):
         ({"documento": gerar_cpf(8), "cnae": "4711302"}, "cnae", "só se aplica a pessoa jurídica"),
         ({"documento": gerar_cnpj(8), "cnae": "47113"}, "cnae", "7 dígitos"),
         ({"documento": gerar_cpf(9), "codigo_externo": "A1"}, "origem", "origem do código"),
-        ({"documento": gerar_cpf(10), "limite_credito": Decimal("-1")}, "limite_credito", "negativo"),
+        (
+            {"documento": gerar_cpf(10), "limite_credito": Decimal("-1")},
+            "limite_credito",
+            "negativo",
+        ),
     ],
 )
 def test_criar_recusa_regras_com_mensagem_por_campo(pessoas, aux, extra, campo, trecho):
@@ -200,11 +204,14 @@ def test_atualizar_registra_campos_alterados_e_sobe_versao(pessoas, aux):
     doc = cliente.documento
     services.cliente_atualizar(
         cliente=cliente,
-        dados={"nome": "Novo", "limite_credito": Decimal("1234.56"),
-               "documento": f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}"},
+        dados={
+            "nome": "Novo",
+            "limite_credito": Decimal("1234.56"),
+            "documento": f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}",
+        },
         ator=dono,
         versao=1,
-    )  # fmt: skip
+    )
     # then the version goes up and the event lists exactly the changed fields
     cliente.refresh_from_db()
     assert (cliente.nome, cliente.versao) == ("Novo", 2)
@@ -228,14 +235,17 @@ def test_atualizar_com_versao_antiga_levanta_conflito_e_nao_grava(pessoas):
     # given a client that the supervisor saved after the rep opened the form (version 1)
     cliente = ClienteFactory(carteira=pessoas.a, nome="Original")
     supervisor = pessoas.usuarios["supervisor"]
-    services.cliente_atualizar(cliente=cliente, dados={"nome": "Do supervisor"}, ator=supervisor,
-                               versao=1)  # fmt: skip
+    services.cliente_atualizar(
+        cliente=cliente, dados={"nome": "Do supervisor"}, ator=supervisor, versao=1
+    )
     # when the rep saves with the version they saw
     with pytest.raises(services.ConflitoDeVersao) as erro:
         services.cliente_atualizar(
-            cliente=Cliente.objects.get(pk=cliente.pk), dados={"nome": "Do rep"},
-            ator=pessoas.usuarios["dono"], versao=1,
-        )  # fmt: skip
+            cliente=Cliente.objects.get(pk=cliente.pk),
+            dados={"nome": "Do rep"},
+            ator=pessoas.usuarios["dono"],
+            versao=1,
+        )
     # then the conflict names who changed it, and the supervisor's value stays
     assert erro.value.ultima.usuario == supervisor
     assert erro.value.ultima.quando is not None
@@ -248,8 +258,9 @@ def test_atualizar_mantem_carteira_que_o_ator_nao_ve_mas_nao_move_para_ela(pesso
     cliente = ClienteFactory(carteira=pessoas.a)
     sac = pessoas.usuarios["sac"]
     # when SAC changes the name only, keeping carteira A: fine
-    services.cliente_atualizar(cliente=cliente, dados={"nome": "X", "carteira": pessoas.a},
-                               ator=sac)  # fmt: skip
+    services.cliente_atualizar(
+        cliente=cliente, dados={"nome": "X", "carteira": pessoas.a}, ator=sac
+    )
     # but moving it to carteira B is refused
     with pytest.raises(ValidationError):
         services.cliente_atualizar(cliente=cliente, dados={"carteira": pessoas.b}, ator=sac)
@@ -271,8 +282,15 @@ def test_atualizar_para_documento_de_outro_cliente(pessoas):
 
 
 def _endereco(**extra):
-    base = {"tipo": "comercial", "cep": "01310100", "logradouro": "Av. Paulista", "numero": "1000",
-            "bairro": "Bela Vista", "uf": "SP", "municipio": _sp()}  # fmt: skip
+    base = {
+        "tipo": "comercial",
+        "cep": "01310100",
+        "logradouro": "Av. Paulista",
+        "numero": "1000",
+        "bairro": "Bela Vista",
+        "uf": "SP",
+        "municipio": _sp(),
+    }
     base.update(extra)
     return base
 
@@ -306,10 +324,12 @@ def test_alterar_endereco_registra_campos_e_sem_mudanca_nada_registra(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     dono = pessoas.usuarios["dono"]
     endereco = services.endereco_salvar(cliente=cliente, dados=_endereco(), ator=dono)
-    services.endereco_salvar(cliente=cliente, endereco=endereco, dados=_endereco(numero="2000"),
-                             ator=dono)  # fmt: skip
-    services.endereco_salvar(cliente=cliente, endereco=endereco, dados=_endereco(numero="2000"),
-                             ator=dono)  # fmt: skip
+    services.endereco_salvar(
+        cliente=cliente, endereco=endereco, dados=_endereco(numero="2000"), ator=dono
+    )
+    services.endereco_salvar(
+        cliente=cliente, endereco=endereco, dados=_endereco(numero="2000"), ator=dono
+    )
     eventos = list(EventoCliente.objects.filter(cliente=cliente).order_by("id"))
     assert [e.dados.get("acao") for e in eventos] == ["incluido", "alterado"]
     assert eventos[1].dados["campos"] == ["numero"]
@@ -344,16 +364,18 @@ def test_telefone_criar_alterar_excluir_com_eventos(pessoas):
         cliente=cliente, dados={"tipo": "celular", "ddd": "11", "numero": "987654321"}, ator=dono
     )
     assert tel.principal
-    services.telefone_salvar(cliente=cliente, telefone=tel, dados={"numero": "987650000",
-                             "whatsapp": True}, ator=dono)  # fmt: skip
+    services.telefone_salvar(
+        cliente=cliente, telefone=tel, dados={"numero": "987650000", "whatsapp": True}, ator=dono
+    )
     tel.refresh_from_db()
     assert (tel.numero, tel.whatsapp) == ("987650000", True)
     services.telefone_excluir(telefone=tel, ator=dono)
     assert not Telefone.objects.exists()
     descricoes = list(
-        EventoCliente.objects.filter(cliente=cliente).order_by("id").values_list("descricao",
-                                                                                  flat=True)
-    )  # fmt: skip
+        EventoCliente.objects.filter(cliente=cliente)
+        .order_by("id")
+        .values_list("descricao", flat=True)
+    )
     assert descricoes == [
         "Telefone incluído: (11) 98765-4321",
         "Telefone alterado: (11) 98765-0000",
@@ -365,19 +387,24 @@ def test_telefone_invalido_e_recusado_pelo_servico(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     with pytest.raises(ValidationError) as erro:
         services.telefone_salvar(
-            cliente=cliente, dados={"tipo": "fixo", "ddd": "01", "numero": "12"},
+            cliente=cliente,
+            dados={"tipo": "fixo", "ddd": "01", "numero": "12"},
             ator=pessoas.usuarios["dono"],
-        )  # fmt: skip
+        )
     assert set(erro.value.message_dict) == {"ddd", "numero"}
 
 
 def test_so_um_telefone_principal(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     dono = pessoas.usuarios["dono"]
-    a = services.telefone_salvar(cliente=cliente, dados={"tipo": "fixo", "ddd": "11",
-                                 "numero": "34567890"}, ator=dono)  # fmt: skip
-    b = services.telefone_salvar(cliente=cliente, dados={"tipo": "fixo", "ddd": "11",
-                                 "numero": "34567891", "principal": True}, ator=dono)  # fmt: skip
+    a = services.telefone_salvar(
+        cliente=cliente, dados={"tipo": "fixo", "ddd": "11", "numero": "34567890"}, ator=dono
+    )
+    b = services.telefone_salvar(
+        cliente=cliente,
+        dados={"tipo": "fixo", "ddd": "11", "numero": "34567891", "principal": True},
+        ator=dono,
+    )
     assert list(cliente.telefones.filter(principal=True)) == [b]
     services.telefone_excluir(telefone=b, ator=dono)
     a.refresh_from_db()
@@ -410,14 +437,16 @@ def test_pessoa_contato_ciclo_completo(pessoas):
         ator=dono,
     )
     assert pessoa.email == "joao@x.com"
-    services.pessoa_contato_salvar(cliente=cliente, pessoa=pessoa, dados={"cargo": "Gerente"},
-                                   ator=dono)  # fmt: skip
+    services.pessoa_contato_salvar(
+        cliente=cliente, pessoa=pessoa, dados={"cargo": "Gerente"}, ator=dono
+    )
     services.pessoa_contato_excluir(pessoa=pessoa, ator=dono)
     assert not PessoaContato.objects.exists()
     assert list(
-        EventoCliente.objects.filter(cliente=cliente).order_by("id").values_list("descricao",
-                                                                                  flat=True)
-    ) == [  # fmt: skip
+        EventoCliente.objects.filter(cliente=cliente)
+        .order_by("id")
+        .values_list("descricao", flat=True)
+    ) == [
         "Pessoa de contato incluída: João",
         "Pessoa de contato alterada: João",
         "Pessoa de contato excluída: João",
@@ -430,12 +459,20 @@ def test_pessoa_contato_ciclo_completo(pessoas):
 def test_consentimento_estado_atual_e_o_ultimo_evento_por_canal(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     dono = pessoas.usuarios["dono"]
-    services.consentimento_registrar(cliente=cliente, canal="email", concedido=True, ator=dono,
-                                     origem="tela")  # fmt: skip
-    services.consentimento_registrar(cliente=cliente, canal="email", concedido=False, ator=dono,
-                                     origem="tela", observacao="pediu para sair")  # fmt: skip
-    services.consentimento_registrar(cliente=cliente, canal="carta", concedido=True, ator=None,
-                                     origem="importacao")  # fmt: skip
+    services.consentimento_registrar(
+        cliente=cliente, canal="email", concedido=True, ator=dono, origem="tela"
+    )
+    services.consentimento_registrar(
+        cliente=cliente,
+        canal="email",
+        concedido=False,
+        ator=dono,
+        origem="tela",
+        observacao="pediu para sair",
+    )
+    services.consentimento_registrar(
+        cliente=cliente, canal="carta", concedido=True, ator=None, origem="importacao"
+    )
     atuais = {c.canal: c for c in selectors.consentimentos_atuais(cliente)}
     assert atuais["email"].situacao == "Revogado"
     assert atuais["email"].evento.observacao == "pediu para sair"
@@ -445,17 +482,24 @@ def test_consentimento_estado_atual_e_o_ultimo_evento_por_canal(pessoas):
     # every change is kept, and each wrote a timeline event
     assert EventoConsentimento.objects.filter(cliente=cliente).count() == 3
     tipos = list(EventoCliente.objects.filter(cliente=cliente).values_list("tipo", flat=True))
-    assert sorted(tipos) == sorted([TipoEventoCliente.CONSENTIMENTO_DADO,
-                                    TipoEventoCliente.CONSENTIMENTO_REVOGADO,
-                                    TipoEventoCliente.CONSENTIMENTO_DADO])  # fmt: skip
+    assert sorted(tipos) == sorted(
+        [
+            TipoEventoCliente.CONSENTIMENTO_DADO,
+            TipoEventoCliente.CONSENTIMENTO_REVOGADO,
+            TipoEventoCliente.CONSENTIMENTO_DADO,
+        ]
+    )
 
 
 def test_consentimento_e_append_only(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     evento = services.consentimento_registrar(
-        cliente=cliente, canal="email", concedido=True, ator=pessoas.usuarios["dono"],
+        cliente=cliente,
+        canal="email",
+        concedido=True,
+        ator=pessoas.usuarios["dono"],
         origem="tela",
-    )  # fmt: skip
+    )
     # when someone tries to rewrite or erase it, the database refuses
     with pytest.raises(DatabaseError), transaction.atomic():
         EventoConsentimento.objects.filter(pk=evento.pk).update(concedido=False)
@@ -471,8 +515,9 @@ def test_consentimento_e_append_only(pessoas):
 def test_consentimento_canal_invalido(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     with pytest.raises(ValidationError):
-        services.consentimento_registrar(cliente=cliente, canal="pombo", concedido=True,
-                                         ator=None, origem="tela")  # fmt: skip
+        services.consentimento_registrar(
+            cliente=cliente, canal="pombo", concedido=True, ator=None, origem="tela"
+        )
     assert not EventoConsentimento.objects.exists()
 
 
@@ -480,8 +525,13 @@ def test_consentimentos_atuais_numa_consulta(pessoas, django_assert_num_queries)
     cliente = ClienteFactory(carteira=pessoas.a)
     for canal in ("email", "carta", "telefone", "sms_whatsapp"):
         for concedido in (True, False, True):
-            services.consentimento_registrar(cliente=cliente, canal=canal, concedido=concedido,
-                                             ator=pessoas.usuarios["dono"], origem="tela")  # fmt: skip
+            services.consentimento_registrar(
+                cliente=cliente,
+                canal=canal,
+                concedido=concedido,
+                ator=pessoas.usuarios["dono"],
+                origem="tela",
+            )
     with django_assert_num_queries(1):
         atuais = selectors.consentimentos_atuais(cliente)
         assert all(c.evento.ator.username == "dono" for c in atuais)
@@ -498,8 +548,9 @@ def test_historico_mostra_edicao_de_telefone_com_antes_depois_e_usuario(pessoas)
     tel = services.telefone_salvar(
         cliente=cliente, dados={"tipo": "celular", "ddd": "11", "numero": "987654321"}, ator=dono
     )
-    services.telefone_salvar(cliente=cliente, telefone=tel,
-                             dados={"numero": "912345678", "operadora": "vivo"}, ator=dono)  # fmt: skip
+    services.telefone_salvar(
+        cliente=cliente, telefone=tel, dados={"numero": "912345678", "operadora": "vivo"}, ator=dono
+    )
     # when the history is read
     entradas = list(selectors.historico_cliente(cliente))
     # then the edit shows old → new with pt-BR labels and the user
@@ -519,10 +570,14 @@ def test_historico_do_cliente_com_chaves_estrangeiras_e_datas_legiveis(pessoas):
 
     services.cliente_atualizar(
         cliente=cliente,
-        dados={"status": novo_status, "data_nascimento": date(1990, 2, 1),
-               "limite_credito": Decimal("1234.5"), "crediario": True},
+        dados={
+            "status": novo_status,
+            "data_nascimento": date(1990, 2, 1),
+            "limite_credito": Decimal("1234.5"),
+            "crediario": True,
+        },
         ator=pessoas.usuarios["supervisor"],
-    )  # fmt: skip
+    )
     entrada = next(e for e in selectors.historico_cliente(cliente) if e.acao == "alterado")
     mudancas = {m.campo: (m.antes, m.depois) for m in entrada.mudancas}
     assert mudancas["status"] == ("Ativo", "Inativo")
@@ -537,8 +592,9 @@ def test_historico_exclusao_e_consultas_fixas(pessoas, django_assert_max_num_que
     dono = pessoas.usuarios["dono"]
     for i in range(15):
         tel = TelefoneFactory(cliente=cliente)
-        services.telefone_salvar(cliente=cliente, telefone=tel, dados={"numero": f"95555{i:04d}"},
-                                 ator=dono)  # fmt: skip
+        services.telefone_salvar(
+            cliente=cliente, telefone=tel, dados={"numero": f"95555{i:04d}"}, ator=dono
+        )
     services.telefone_excluir(telefone=cliente.telefones.first(), ator=dono)
     with django_assert_max_num_queries(4):
         pagina = selectors.historico_cliente(cliente)
@@ -569,8 +625,12 @@ def test_linha_do_tempo_mais_recente_primeiro_e_paginada(pessoas):
 def test_ultima_alteracao_sem_auditoria_cai_na_linha_do_tempo(pessoas):
     cliente = ClienteFactory(carteira=pessoas.a)
     ClienteEvent.objects.filter(pgh_obj_id=cliente.pk).delete()
-    EventoCliente.registrar(cliente=cliente, tipo=TipoEventoCliente.ALTERADO,
-                            ator=pessoas.usuarios["sac"], descricao="x")  # fmt: skip
+    EventoCliente.registrar(
+        cliente=cliente,
+        tipo=TipoEventoCliente.ALTERADO,
+        ator=pessoas.usuarios["sac"],
+        descricao="x",
+    )
     ultima = selectors.cliente_ultima_alteracao(cliente)
     assert ultima.usuario == pessoas.usuarios["sac"]
 

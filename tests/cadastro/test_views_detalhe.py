@@ -124,8 +124,9 @@ def test_usuario_sem_papel_recebe_403_e_anonimo_vai_ao_login(client, pessoas, cl
 
 
 def test_aba_dados_mostra_campos_formatados(client, pessoas):
-    cliente = ClienteFactory(carteira=pessoas.a, juridica=True, cnae="4711302",
-                             limite_credito=Decimal("1234.56"))  # fmt: skip
+    cliente = ClienteFactory(
+        carteira=pessoas.a, juridica=True, cnae="4711302", limite_credito=Decimal("1234.56")
+    )
     _login(client, pessoas, "dono")
     html = client.get(reverse("cadastro:cliente-detalhe", args=[cliente.pk])).content.decode()
     assert cliente.documento_formatado in html
@@ -135,9 +136,12 @@ def test_aba_dados_mostra_campos_formatados(client, pessoas):
 
 def test_detalhe_sem_dados_mostra_estados_vazios(client, pessoas, cliente):
     _login(client, pessoas, "dono")
-    for aba, texto in [("enderecos", "Nenhum endereço"), ("contatos", "Nenhum telefone"),
-                       ("consentimentos", "Nenhum consentimento"),
-                       ("linha-do-tempo", "Nada aconteceu")]:  # fmt: skip
+    for aba, texto in [
+        ("enderecos", "Nenhum endereço"),
+        ("contatos", "Nenhum telefone"),
+        ("consentimentos", "Nenhum consentimento"),
+        ("linha-do-tempo", "Nada aconteceu"),
+    ]:
         html = client.get(reverse("cadastro:cliente-aba", args=[cliente.pk, aba]), **HTMX)
         assert texto in html.content.decode()
 
@@ -157,16 +161,26 @@ def _encher(cliente, dono):
     tipo = TipoContato.objects.create(codigo="COMP", descricao="Comprador")
     for i in range(12):
         services.endereco_salvar(
-            cliente=cliente, ator=dono,
-            dados={"tipo": "entrega", "cep": "01310100", "logradouro": f"Rua {i}", "uf": "SP",
-                   "municipio": sp},
-        )  # fmt: skip
-        services.telefone_salvar(cliente=cliente, ator=dono,
-                                 dados={"tipo": "celular", "ddd": "11", "numero": f"97777{i:04d}"})  # fmt: skip
+            cliente=cliente,
+            ator=dono,
+            dados={
+                "tipo": "entrega",
+                "cep": "01310100",
+                "logradouro": f"Rua {i}",
+                "uf": "SP",
+                "municipio": sp,
+            },
+        )
+        services.telefone_salvar(
+            cliente=cliente,
+            ator=dono,
+            dados={"tipo": "celular", "ddd": "11", "numero": f"97777{i:04d}"},
+        )
         EmailFactory(cliente=cliente)
         PessoaContato.objects.create(cliente=cliente, nome=f"Pessoa {i}", tipo=tipo)
-        services.consentimento_registrar(cliente=cliente, canal="email", concedido=i % 2 == 0,
-                                         ator=dono, origem="tela")  # fmt: skip
+        services.consentimento_registrar(
+            cliente=cliente, canal="email", concedido=i % 2 == 0, ator=dono, origem="tela"
+        )
         services.cliente_atualizar(cliente=cliente, dados={"nome": f"Nome {i}"}, ator=dono)
 
 
@@ -203,8 +217,9 @@ def test_pagina_e_abas_em_consultas_fixas(
 # --- create ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("quem", "esperado"), [("dono", 200), ("supervisor", 200),
-                                                ("admin", 200), ("sac", 403)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("quem", "esperado"), [("dono", 200), ("supervisor", 200), ("admin", 200), ("sac", 403)]
+)
 def test_tela_de_novo_cliente_por_papel(client, pessoas, quem, esperado):
     _login(client, pessoas, quem)
     assert client.get(reverse("cadastro:cliente-criar")).status_code == esperado
@@ -216,9 +231,13 @@ def test_criar_cliente_com_cpf_mascarado_e_dinheiro_brasileiro(client, pessoas):
     cpf = gerar_cpf(444555666)
     resp = client.post(
         reverse("cadastro:cliente-criar"),
-        _form_cliente(documento=_mascara_cpf(cpf), carteira=pessoas.a.pk,
-                      limite_credito="1.234,56", data_nascimento="01/02/1990"),
-    )  # fmt: skip
+        _form_cliente(
+            documento=_mascara_cpf(cpf),
+            carteira=pessoas.a.pk,
+            limite_credito="1.234,56",
+            data_nascimento="01/02/1990",
+        ),
+    )
     # then the client exists, normalised, and the browser goes to its page
     cliente = Cliente.objects.get(documento=cpf)
     assert resp.status_code == 302
@@ -239,10 +258,15 @@ def test_formulario_recusado_mantem_o_que_foi_digitado_com_erros_por_campo(clien
     _login(client, pessoas, "dono")
     resp = client.post(
         reverse("cadastro:cliente-criar"),
-        _form_cliente(documento="123.456.789-00", nome="", carteira=pessoas.a.pk,
-                      limite_credito="12,3,4", data_nascimento="31/02/1990",
-                      profissao="Padeiro"),
-    )  # fmt: skip
+        _form_cliente(
+            documento="123.456.789-00",
+            nome="",
+            carteira=pessoas.a.pk,
+            limite_credito="12,3,4",
+            data_nascimento="31/02/1990",
+            profissao="Padeiro",
+        ),
+    )
     html = resp.content.decode()
     assert resp.status_code == 200
     assert not Cliente.objects.exists()
@@ -287,8 +311,10 @@ def test_cpf_duplicado_de_cliente_invisivel_nao_revela_o_link(client, pessoas):
 
 def test_rep_nao_cria_cliente_em_carteira_alheia_nem_sem_carteira(client, pessoas):
     _login(client, pessoas, "dono")
-    resp = client.post(reverse("cadastro:cliente-criar"),
-                       _form_cliente(documento=gerar_cpf(71), carteira=pessoas.b.pk))  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:cliente-criar"),
+        _form_cliente(documento=gerar_cpf(71), carteira=pessoas.b.pk),
+    )
     assert "Faça uma escolha válida" in resp.content.decode()
     resp = client.post(reverse("cadastro:cliente-criar"), _form_cliente(documento=gerar_cpf(72)))
     assert "Este campo é obrigatório." in resp.content.decode()
@@ -318,9 +344,11 @@ def test_campo_que_o_formulario_nao_oferece_e_ignorado(client, pessoas):
 
 def _form_edicao(cliente, **extra):
     dados = _form_cliente(
-        documento=cliente.documento, nome=cliente.nome, carteira=cliente.carteira_id,
+        documento=cliente.documento,
+        nome=cliente.nome,
+        carteira=cliente.carteira_id,
         versao=cliente.versao,
-    )  # fmt: skip
+    )
     dados.update(extra)
     return dados
 
@@ -350,8 +378,9 @@ def test_edicao_conflitante_avisa_quem_alterou_e_mantem_o_digitado(client, pesso
     assert 'name="versao" value="1"' in client.get(url).content.decode()
     # and meanwhile the supervisor saved a change
     supervisor = pessoas.usuarios["supervisor"]
-    services.cliente_atualizar(cliente=cliente, dados={"profissao": "Confeiteiro"},
-                               ator=supervisor, versao=1)  # fmt: skip
+    services.cliente_atualizar(
+        cliente=cliente, dados={"profissao": "Confeiteiro"}, ator=supervisor, versao=1
+    )
     # when the rep saves with version 1
     resp = client.post(url, _form_edicao(cliente, nome="Nome do rep", versao=1))
     html = resp.content.decode()
@@ -363,8 +392,10 @@ def test_edicao_conflitante_avisa_quem_alterou_e_mantem_o_digitado(client, pesso
     assert 'value="Nome do rep"' in html
     cliente.refresh_from_db()
     assert (cliente.nome, cliente.profissao, cliente.versao) == (
-        "Padaria Pão Quente", "Confeiteiro", 2,
-    )  # fmt: skip
+        "Padaria Pão Quente",
+        "Confeiteiro",
+        2,
+    )
 
 
 def test_editar_mostra_valores_formatados(client, pessoas):
@@ -377,8 +408,10 @@ def test_editar_mostra_valores_formatados(client, pessoas):
 
 def test_sac_edita_mantendo_carteira_que_nao_possui(client, pessoas, cliente):
     _login(client, pessoas, "sac")
-    resp = client.post(reverse("cadastro:cliente-editar", args=[cliente.pk]),
-                       _form_edicao(cliente, convenio="Sindicato"))  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:cliente-editar", args=[cliente.pk]),
+        _form_edicao(cliente, convenio="Sindicato"),
+    )
     assert resp.status_code == 302
     cliente.refresh_from_db()
     assert (cliente.convenio, cliente.carteira) == ("Sindicato", pessoas.a)
@@ -387,8 +420,10 @@ def test_sac_edita_mantendo_carteira_que_nao_possui(client, pessoas, cliente):
 def test_editar_para_cnpj_de_outro_cliente_vira_erro_no_campo(client, pessoas, cliente):
     outro = ClienteFactory(carteira=pessoas.a, juridica=True)
     _login(client, pessoas, "dono")
-    resp = client.post(reverse("cadastro:cliente-editar", args=[cliente.pk]),
-                       _form_edicao(cliente, documento=outro.documento_formatado))  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:cliente-editar", args=[cliente.pk]),
+        _form_edicao(cliente, documento=outro.documento_formatado),
+    )
     assert resp.status_code == 200
     assert "Já existe um cliente com este CPF/CNPJ" in resp.content.decode()
 
@@ -417,16 +452,21 @@ def test_incluir_telefone_por_htmx_respeita_visibilidade(client, pessoas, client
 
 def test_telefone_sem_htmx_redireciona_para_a_aba(client, pessoas, cliente):
     _login(client, pessoas, "dono")
-    resp = client.post(reverse("cadastro:telefone-criar", args=[cliente.pk]),
-                       {"tipo": "fixo", "fone": "1134567890"})  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:telefone-criar", args=[cliente.pk]),
+        {"tipo": "fixo", "fone": "1134567890"},
+    )
     assert resp.status_code == 302
     assert resp["Location"].endswith("?aba=contatos")
 
 
 def test_telefone_invalido_volta_no_formulario_com_o_digitado(client, pessoas, cliente):
     _login(client, pessoas, "dono")
-    resp = client.post(reverse("cadastro:telefone-criar", args=[cliente.pk]),
-                       {"tipo": "celular", "fone": "(11) 8765-432"}, **HTMX)  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:telefone-criar", args=[cliente.pk]),
+        {"tipo": "celular", "fone": "(11) 8765-432"},
+        **HTMX,
+    )
     html = resp.content.decode()
     assert resp.status_code == 200
     assert 'value="(11) 8765-432"' in html
@@ -451,8 +491,11 @@ def test_alterar_e_excluir_telefone(client, pessoas, cliente):
     _login(client, pessoas, "supervisor")
     form = client.get(reverse("cadastro:telefone-editar", args=[cliente.pk, tel.pk]), **HTMX)
     assert tel.formatado in form.content.decode()
-    client.post(reverse("cadastro:telefone-editar", args=[cliente.pk, tel.pk]),
-                {"tipo": "celular", "fone": "21 99999-0000", "operadora": "tim"}, **HTMX)  # fmt: skip
+    client.post(
+        reverse("cadastro:telefone-editar", args=[cliente.pk, tel.pk]),
+        {"tipo": "celular", "fone": "21 99999-0000", "operadora": "tim"},
+        **HTMX,
+    )
     tel.refresh_from_db()
     assert (tel.ddd, tel.numero, tel.operadora) == ("21", "999990000", "tim")
     resp = client.post(reverse("cadastro:telefone-excluir", args=[cliente.pk, tel.pk]), **HTMX)
@@ -463,7 +506,10 @@ def test_alterar_e_excluir_telefone(client, pessoas, cliente):
 def test_excluir_exige_post(client, pessoas, cliente):
     tel = TelefoneFactory(cliente=cliente)
     _login(client, pessoas, "dono")
-    assert client.get(reverse("cadastro:telefone-excluir", args=[cliente.pk, tel.pk])).status_code == 405
+    assert (
+        client.get(reverse("cadastro:telefone-excluir", args=[cliente.pk, tel.pk])).status_code
+        == 405
+    )
     assert Telefone.objects.exists()
 
 
@@ -473,10 +519,17 @@ def test_endereco_ciclo_por_htmx(client, pessoas, cliente):
     assert 'id="endereco-cep"' in form.content.decode()
     resp = client.post(
         reverse("cadastro:endereco-criar", args=[cliente.pk]),
-        {"tipo": "comercial", "cep": "02067050", "logradouro": "Rua João Batista Alves da Silva",
-         "numero": "10", "bairro": "Carandiru", "uf": "SP", "municipio": "3550308"},
+        {
+            "tipo": "comercial",
+            "cep": "02067050",
+            "logradouro": "Rua João Batista Alves da Silva",
+            "numero": "10",
+            "bairro": "Carandiru",
+            "uf": "SP",
+            "municipio": "3550308",
+        },
         **HTMX,
-    )  # fmt: skip
+    )
     assert "Endereço incluído." in resp.content.decode()
     endereco = Endereco.objects.get()
     assert (endereco.cep, endereco.municipio_id, endereco.principal) == ("02067050", 3550308, True)
@@ -488,10 +541,15 @@ def test_endereco_com_municipio_de_outra_uf_mantem_o_digitado(client, pessoas, c
     _login(client, pessoas, "dono")
     resp = client.post(
         reverse("cadastro:endereco-criar", args=[cliente.pk]),
-        {"tipo": "comercial", "cep": "20040-020", "logradouro": "Rua do Ouvidor", "uf": "RJ",
-         "municipio": "3550308"},
+        {
+            "tipo": "comercial",
+            "cep": "20040-020",
+            "logradouro": "Rua do Ouvidor",
+            "uf": "RJ",
+            "municipio": "3550308",
+        },
         **HTMX,
-    )  # fmt: skip
+    )
     html = resp.content.decode()
     assert "São Paulo não pertence à UF RJ" in html
     assert 'value="Rua do Ouvidor"' in html
@@ -503,10 +561,16 @@ def test_endereco_com_municipio_de_outra_uf_mantem_o_digitado(client, pessoas, c
 def test_contato_eletronico_e_pessoa_de_contato(client, pessoas, cliente, quem, esperado):
     tipo = TipoContato.objects.create(codigo="FIN", descricao="Financeiro")
     _login(client, pessoas, quem)
-    r1 = client.post(reverse("cadastro:contato-eletronico-criar", args=[cliente.pk]),
-                     {"tipo": "email", "valor": "Compras@Padaria.COM.BR"}, **HTMX)  # fmt: skip
-    r2 = client.post(reverse("cadastro:pessoa-contato-criar", args=[cliente.pk]),
-                     {"nome": "Ana", "tipo": tipo.pk, "telefone": "(11) 3456-7890"}, **HTMX)  # fmt: skip
+    r1 = client.post(
+        reverse("cadastro:contato-eletronico-criar", args=[cliente.pk]),
+        {"tipo": "email", "valor": "Compras@Padaria.COM.BR"},
+        **HTMX,
+    )
+    r2 = client.post(
+        reverse("cadastro:pessoa-contato-criar", args=[cliente.pk]),
+        {"nome": "Ana", "tipo": tipo.pk, "telefone": "(11) 3456-7890"},
+        **HTMX,
+    )
     assert (r1.status_code, r2.status_code) == (esperado, esperado)
     if esperado == 200:
         assert ContatoEletronico.objects.get().valor == "compras@padaria.com.br"
@@ -522,14 +586,20 @@ def test_contato_eletronico_e_pessoa_de_contato(client, pessoas, cliente, quem, 
 @pytest.mark.parametrize(("quem", "esperado"), VISIBILIDADE)
 def test_registrar_consentimento_respeita_visibilidade(client, pessoas, cliente, quem, esperado):
     usuario = _login(client, pessoas, quem)
-    resp = client.post(reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
-                       {"canal": "email", "concedido": "1", "observacao": "balcão"}, **HTMX)  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
+        {"canal": "email", "concedido": "1", "observacao": "balcão"},
+        **HTMX,
+    )
     assert resp.status_code == esperado
     if esperado == 200:
         evento = EventoConsentimento.objects.get()
         assert (evento.canal, evento.concedido, evento.ator, evento.origem) == (
-            "email", True, usuario, "tela",
-        )  # fmt: skip
+            "email",
+            True,
+            usuario,
+            "tela",
+        )
         assert "Consentimento concedido: E-mail." in resp.content.decode()
     else:
         assert not EventoConsentimento.objects.exists()
@@ -539,8 +609,9 @@ def test_consentimento_revogado_aparece_como_estado_atual_e_no_historico(client,
     _login(client, pessoas, "dono")
     url = reverse("cadastro:consentimento-registrar", args=[cliente.pk])
     client.post(url, {"canal": "sms_whatsapp", "concedido": "1"}, **HTMX)
-    resp = client.post(url, {"canal": "sms_whatsapp", "concedido": "0",
-                             "observacao": "pediu para parar"}, **HTMX)  # fmt: skip
+    resp = client.post(
+        url, {"canal": "sms_whatsapp", "concedido": "0", "observacao": "pediu para parar"}, **HTMX
+    )
     html = resp.content.decode()
     assert "Revogado" in html and "pediu para parar" in html
     assert html.count("Revogou") == 1 and html.count("Concedeu") == 1
@@ -550,8 +621,11 @@ def test_consentimento_revogado_aparece_como_estado_atual_e_no_historico(client,
 
 def test_consentimento_invalido_nao_grava(client, pessoas, cliente):
     _login(client, pessoas, "dono")
-    resp = client.post(reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
-                       {"canal": "pombo", "concedido": "1"}, **HTMX)  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
+        {"canal": "pombo", "concedido": "1"},
+        **HTMX,
+    )
     assert resp.status_code == 200
     assert "Faça uma escolha válida" in resp.content.decode()
     assert not EventoConsentimento.objects.exists()
@@ -565,14 +639,19 @@ def test_aba_historico_mostra_edicao_de_telefone_com_antes_depois_e_usuario(
 ):
     # given the rep edits a phone through the screen
     dono = _login(client, pessoas, "dono")
-    client.post(reverse("cadastro:telefone-criar", args=[cliente.pk]),
-                {"tipo": "celular", "fone": "11987654321"})  # fmt: skip
+    client.post(
+        reverse("cadastro:telefone-criar", args=[cliente.pk]),
+        {"tipo": "celular", "fone": "11987654321"},
+    )
     tel = Telefone.objects.get()
-    client.post(reverse("cadastro:telefone-editar", args=[cliente.pk, tel.pk]),
-                {"tipo": "celular", "fone": "11912345678"})  # fmt: skip
+    client.post(
+        reverse("cadastro:telefone-editar", args=[cliente.pk, tel.pk]),
+        {"tipo": "celular", "fone": "11912345678"},
+    )
     # when the history tab is opened
-    html = client.get(reverse("cadastro:cliente-aba", args=[cliente.pk, "historico"]),
-                      **HTMX).content.decode()  # fmt: skip
+    html = client.get(
+        reverse("cadastro:cliente-aba", args=[cliente.pk, "historico"]), **HTMX
+    ).content.decode()
     # then the change is there: the phone, old → new, and who did it
     assert "98765-4321" in html and "91234-5678" in html
     assert "Número" in html
@@ -581,12 +660,17 @@ def test_aba_historico_mostra_edicao_de_telefone_com_antes_depois_e_usuario(
 
 def test_aba_linha_do_tempo_lista_eventos_de_negocio(client, pessoas, cliente):
     _login(client, pessoas, "dono")
-    client.post(reverse("cadastro:cliente-editar", args=[cliente.pk]),
-                _form_edicao(cliente, profissao="Padeiro"))  # fmt: skip
-    client.post(reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
-                {"canal": "carta", "concedido": "1"})  # fmt: skip
-    html = client.get(reverse("cadastro:cliente-aba", args=[cliente.pk, "linha-do-tempo"]),
-                      **HTMX).content.decode()  # fmt: skip
+    client.post(
+        reverse("cadastro:cliente-editar", args=[cliente.pk]),
+        _form_edicao(cliente, profissao="Padeiro"),
+    )
+    client.post(
+        reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
+        {"canal": "carta", "concedido": "1"},
+    )
+    html = client.get(
+        reverse("cadastro:cliente-aba", args=[cliente.pk, "linha-do-tempo"]), **HTMX
+    ).content.decode()
     assert "Cadastro alterado: profissão / atividade" in html
     assert "Consentimento concedido: Carta" in html
 
@@ -607,8 +691,11 @@ def test_paginacao_da_linha_do_tempo(client, pessoas, cliente):
 
 def test_cep_conhecido_preenche_endereco(client, pessoas):
     _login(client, pessoas, "dono")
-    resp = client.get(reverse("cadastro:cep-consultar"),
-                      {"cep": "02067-050", "numero": "10", "logradouro": ""}, **HTMX)  # fmt: skip
+    resp = client.get(
+        reverse("cadastro:cep-consultar"),
+        {"cep": "02067-050", "numero": "10", "logradouro": ""},
+        **HTMX,
+    )
     html = resp.content.decode()
     assert "Endereço preenchido pelo CEP." in html
     assert 'value="Rua João Batista Alves da Silva"' in html
@@ -619,8 +706,11 @@ def test_cep_conhecido_preenche_endereco(client, pessoas):
 
 def test_cep_desconhecido_mantem_o_digitado_e_avisa(client, pessoas):
     _login(client, pessoas, "dono")
-    resp = client.get(reverse("cadastro:cep-consultar"),
-                      {"cep": "00999-000", "logradouro": "Rua Digitada", "uf": "AM"}, **HTMX)  # fmt: skip
+    resp = client.get(
+        reverse("cadastro:cep-consultar"),
+        {"cep": "00999-000", "logradouro": "Rua Digitada", "uf": "AM"},
+        **HTMX,
+    )
     html = resp.content.decode()
     assert "CEP não encontrado na base local" in html
     assert 'value="Rua Digitada"' in html
@@ -629,8 +719,9 @@ def test_cep_desconhecido_mantem_o_digitado_e_avisa(client, pessoas):
 
 def test_cep_geral_do_municipio_preenche_so_cidade(client, pessoas):
     _login(client, pessoas, "dono")
-    html = client.get(reverse("cadastro:cep-consultar"),
-                      {"cep": "01310100", "logradouro": "Av. Paulista"}, **HTMX).content.decode()  # fmt: skip
+    html = client.get(
+        reverse("cadastro:cep-consultar"), {"cep": "01310100", "logradouro": "Av. Paulista"}, **HTMX
+    ).content.decode()
     assert "CEP geral do município" in html
     assert 'value="Av. Paulista"' in html
     assert '<option value="3550308" selected>São Paulo</option>' in html
@@ -658,8 +749,10 @@ def test_cnpj_alfanumerico_pelo_formulario(client, pessoas):
     numero = corpo + cnpj.calc_check_digits(corpo)
     _login(client, pessoas, "dono")
     mascarado = f"{numero[:2]}.{numero[2:5]}.{numero[5:8]}/{numero[8:12]}-{numero[12:]}".lower()
-    resp = client.post(reverse("cadastro:cliente-criar"),
-                       _form_cliente(documento=mascarado, carteira=pessoas.a.pk, cnae="4711302"))  # fmt: skip
+    resp = client.post(
+        reverse("cadastro:cliente-criar"),
+        _form_cliente(documento=mascarado, carteira=pessoas.a.pk, cnae="4711302"),
+    )
     assert resp.status_code == 302
     cliente = Cliente.objects.get()
     assert (cliente.documento, cliente.tipo_pessoa) == (numero, "J")
@@ -668,6 +761,7 @@ def test_cnpj_alfanumerico_pelo_formulario(client, pessoas):
 def test_cnpj_numerico_sem_mascara(client, pessoas):
     _login(client, pessoas, "dono")
     numero = gerar_cnpj(777)
-    client.post(reverse("cadastro:cliente-criar"),
-                _form_cliente(documento=numero, carteira=pessoas.a.pk))  # fmt: skip
+    client.post(
+        reverse("cadastro:cliente-criar"), _form_cliente(documento=numero, carteira=pessoas.a.pk)
+    )
     assert Cliente.objects.get().tipo_pessoa == "J"
