@@ -598,3 +598,208 @@ def calcular(montagem: Montagem) -> PedidoResultado:
         itens.append(replace(item, problemas=problemas))
         todos.extend(problemas)
     return replace(resultado, itens=tuple(itens), problemas=tuple(todos))
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON com códigos (calcular_pedido --matrizes) → Montagem
+# ---------------------------------------------------------------------------------------------
+
+CAMPOS_PEDIDO_JSON = frozenset(
+    {
+        "data",
+        "empresa",
+        "cliente",
+        "uf_destino",
+        "contribuinte",
+        "consumidor_final",
+        "condicao_pagamento",
+        "cfop",
+        "excluir_icms_base_pis_cofins",
+        "casas_mva_ajustada",
+        "desconto_cabecalho",
+        "frete_cabecalho",
+        "chave_rateio_frete",
+        "faixa_margem_bruta",
+        "faixa_margem_contribuicao",
+        "itens",
+    }
+)
+CAMPOS_ITEM_JSON = frozenset(
+    {
+        "produto",
+        "quantidade",
+        "preco_unitario",
+        "desconto_item",
+        "frete_item",
+        "seguro",
+        "outras",
+        "custo_unitario",
+        "custo_frete",
+        "custo_financeiro",
+        "percentual_desconto",
+    }
+)
+
+
+def _dec(valor: Any, caminho: str, *, opcional: bool = False) -> Decimal | None:
+    if valor is None and opcional:
+        return None
+    return engine._decimal(valor, caminho)
+
+
+def _intervalo(valor: Any, caminho: str) -> Intervalo | None:
+    if valor is None:
+        return None
+    if not isinstance(valor, Mapping) or set(valor) - {"minimo", "maximo"}:
+        raise ValueError(f'{caminho}: esperado {{"minimo", "maximo"}}')
+    return Intervalo(
+        minimo=_dec(valor.get("minimo"), f"{caminho}.minimo", opcional=True),
+        maximo=_dec(valor.get("maximo"), f"{caminho}.maximo", opcional=True),
+    )
+
+
+def montagem_de_json(dados: Mapping[str, Any], *, hoje: dt.date) -> Montagem:
+    """Pedido com códigos (CNPJ da empresa, CPF/CNPJ do cliente, código dos produtos) →
+    perguntas às matrizes → `Montagem`. Erros de entrada: ValueError com o caminho do campo.
+
+    Consultas fixas: empresa, cliente (+ endereço), produtos (uma para todos), regras, fatores.
+    """
+    from cadastro.models import Cliente, Endereco
+    from contas.models import Empresa as EmpresaModel
+    from crm.documentos import limpar
+    from produtos.models import Produto
+
+    if not isinstance(dados, Mapping):
+        raise ValueError("pedido: esperado um objeto")
+    desconhecidos = set(dados) - CAMPOS_PEDIDO_JSON
+    if desconhecidos:
+        raise ValueError(f"pedido: campos desconhecidos {sorted(desconhecidos)}")
+    try:
+        data = dt.date.fromisoformat(dados["data"]) if dados.get("data") else hoje
+    except (TypeError, ValueError) as erro:
+        raise ValueError("data: use AAAA-MM-DD") from erro
+
+    empresa = EmpresaModel.objects.filter(cnpj=limpar(dados.get("empresa"))).first()
+    if empresa is None:
+        raise ValueError(f"empresa: nenhuma empresa com CNPJ {dados.get('empresa')!r}")
+
+    cliente = None
+    if dados.get("cliente") is not None:
+        documento = limpar(dados["cliente"])
+        cliente = (
+            Cliente.objects.select_related("tipo_cliente", "representante", "carteira")
+            .filter(documento=documento)
+            .first()
+        )
+        if cliente is None:
+            raise ValueError(f"cliente: nenhum cliente com CPF/CNPJ {dados['cliente']!r}")
+
+    uf = dados.get("uf_destino")
+    if uf is None and cliente is not None:
+        uf = (
+            Endereco.objects.filter(cliente=cliente)
+            .order_by("-principal", "id")
+            .values_list("uf", flat=True)
+            .first()
+        )
+    if not uf:
+        raise ValueError("uf_destino: informe a UF de destino (o cliente não tem endereço)")
+    contribuinte = dados.get("contribuinte")
+    if contribuinte is None:
+        if cliente is None:
+            raise ValueError("contribuinte: obrigatório sem cliente")
+        contribuinte = cliente.tipo_pessoa == "J"
+    consumidor_final = dados.get("consumidor_final")
+    if consumidor_final is None:
+        consumidor_final = not contribuinte
+    for nome, valor in (("contribuinte", contribuinte), ("consumidor_final", consumidor_final)):
+        if not isinstance(valor, bool):
+            raise ValueError(f"{nome}: esperado true/false")
+    representante = None
+    if cliente is not None:
+        representante = cliente.representante or (
+            cliente.carteira.representante if cliente.carteira_id else None  # type: ignore[union-attr]
+        )
+
+    itens_json = dados.get("itens")
+    if not isinstance(itens_json, list) or not itens_json:
+        raise ValueError("itens: informe ao menos um item")
+    codigos = set()
+    for i, item in enumerate(itens_json):
+        if not isinstance(item, Mapping):
+            raise ValueError(f"itens[{i}]: esperado um objeto")
+        desconhecidos = set(item) - CAMPOS_ITEM_JSON
+        if desconhecidos:
+            raise ValueError(f"itens[{i}]: campos desconhecidos {sorted(desconhecidos)}")
+        if not isinstance(item.get("produto"), str):
+            raise ValueError(f"itens[{i}].produto: informe o código do produto")
+        codigos.add(item["produto"].strip().upper())
+    produtos = {
+        p.codigo: p
+        for p in Produto.objects.select_related("linha", "unidade").filter(codigo__in=codigos)
+    }
+    itens: list[ItemPedido] = []
+    for i, item in enumerate(itens_json):
+        caminho = f"itens[{i}]"
+        codigo = item["produto"].strip().upper()
+        if codigo not in produtos:
+            raise ValueError(f"{caminho}.produto: produto {codigo!r} não existe")
+
+        def valor(nome: str, padrao: str = "0", caminho: str = caminho, item: Any = item) -> Any:
+            return _dec(item.get(nome, padrao), f"{caminho}.{nome}")
+
+        itens.append(
+            ItemPedido(
+                produto=produtos[codigo],
+                quantidade=valor("quantidade", None),  # type: ignore[arg-type]
+                preco_unitario=valor("preco_unitario", None),  # type: ignore[arg-type]
+                desconto_item=valor("desconto_item"),
+                frete_item=valor("frete_item"),
+                seguro=valor("seguro"),
+                outras=valor("outras"),
+                custo_unitario=_dec(
+                    item.get("custo_unitario"), f"{caminho}.custo_unitario", opcional=True
+                ),
+                custo_frete=valor("custo_frete"),
+                custo_financeiro=valor("custo_financeiro"),
+                percentual_desconto=_dec(
+                    item.get("percentual_desconto"),
+                    f"{caminho}.percentual_desconto",
+                    opcional=True,
+                ),
+            )
+        )
+    rateio = dados.get("chave_rateio_frete", "valor")
+    if rateio not in ("valor", "peso"):
+        raise ValueError("chave_rateio_frete: use 'valor' ou 'peso'")
+    excluir = dados.get("excluir_icms_base_pis_cofins", False)
+    casas = dados.get("casas_mva_ajustada", 2)
+    if not isinstance(excluir, bool):
+        raise ValueError("excluir_icms_base_pis_cofins: esperado true/false")
+    if not isinstance(casas, int) or isinstance(casas, bool):
+        raise ValueError("casas_mva_ajustada: esperado inteiro")
+    contexto = Contexto(
+        data=data,
+        empresa=empresa,
+        uf_destino=str(uf).upper(),
+        contribuinte=contribuinte,
+        consumidor_final=consumidor_final,
+        tipo_cliente=cliente.tipo_cliente if cliente else None,
+        cliente=cliente,
+        representante=representante,
+        condicao_pagamento=(dados.get("condicao_pagamento") or None),
+        cfop=(dados.get("cfop") or None),
+        excluir_icms_base_pis_cofins=excluir,
+        casas_mva_ajustada=casas,
+    )
+    return montar_pedido(
+        contexto,
+        itens,
+        desconto_cabecalho=_dec(dados.get("desconto_cabecalho", "0"), "desconto_cabecalho"),  # type: ignore[arg-type]
+        frete_cabecalho=_dec(dados.get("frete_cabecalho", "0"), "frete_cabecalho"),  # type: ignore[arg-type]
+        chave_rateio_frete=rateio,
+        faixa_margem_bruta=_intervalo(dados.get("faixa_margem_bruta"), "faixa_margem_bruta"),
+        faixa_margem_contribuicao=_intervalo(
+            dados.get("faixa_margem_contribuicao"), "faixa_margem_contribuicao"
+        ),
+    )

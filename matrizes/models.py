@@ -24,6 +24,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from contas.constants import UFS
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
@@ -371,6 +372,10 @@ class Regra(models.Model):
             return "expirada"
         return "vigente"
 
+    @property
+    def situacao_hoje(self) -> str:
+        return self.situacao(timezone.localdate())
+
     def dimensoes_preenchidas(self) -> list[tuple[str, str]]:
         """(rótulo, valor) das dimensões que a regra fixa, para telas e mensagens."""
         return [
@@ -445,7 +450,7 @@ def rotulo_valor(regra: Regra, campo: str) -> str:
         return ""
     if isinstance(valor, bool):
         return "Sim" if valor else "Não"
-    if campo in {"empresa"}:
+    if campo in {"empresa", "uf_origem", "uf_destino"}:
         return str(valor)
     if campo in {"produto", "linha", "tipo_cliente", "unidade_venda"}:
         return str(valor.codigo)
