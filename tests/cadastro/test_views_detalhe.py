@@ -765,3 +765,83 @@ def test_cnpj_numerico_sem_mascara(client, pessoas):
         reverse("cadastro:cliente-criar"), _form_cliente(documento=numero, carteira=pessoas.a.pk)
     )
     assert Cliente.objects.get().tipo_pessoa == "J"
+
+
+# --- admin -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def superusuario(db):
+    from tests.factories import UsuarioFactory
+
+    return UsuarioFactory(username="raiz", is_staff=True, is_superuser=True)
+
+
+def test_admin_busca_cliente_por_cpf_mascarado(client, pessoas, cliente, superusuario):
+    client.force_login(superusuario)
+    resp = client.get(
+        reverse("admin:cadastro_cliente_changelist"), {"q": _mascara_cpf(cliente.documento)}
+    )
+    assert resp.status_code == 200
+    assert "Padaria Pão Quente" in resp.content.decode()
+
+
+def test_admin_altera_status_pelo_servico(client, pessoas, cliente, superusuario):
+    # given an admin changing only the status in the Django admin
+    novo = StatusCliente.objects.create(codigo="INAT", descricao="Inativo")
+    client.force_login(superusuario)
+    url = reverse("admin:cadastro_cliente_change", args=[cliente.pk])
+    assert client.get(url).status_code == 200
+    prefixos = ["enderecos", "telefones", "contatos_eletronicos", "pessoas_contato"]
+    gestao = {}
+    for p in prefixos:
+        gestao.update(
+            {
+                f"{p}-TOTAL_FORMS": "0",
+                f"{p}-INITIAL_FORMS": "0",
+                f"{p}-MIN_NUM_FORMS": "0",
+                f"{p}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    resp = client.post(url, {"status": novo.pk, "observacoes": "", **gestao})
+    # then the change went through the service: new version, timeline event
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    cliente.refresh_from_db()
+    assert (cliente.status, cliente.versao) == (novo, 2)
+    evento = EventoCliente.objects.get(cliente=cliente, tipo=TipoEventoCliente.ALTERADO)
+    assert evento.dados["campos"] == ["status"]
+    assert evento.ator == superusuario
+
+
+def test_admin_sem_inclusao_de_cliente_e_municipio_somente_leitura(client, superusuario):
+    client.force_login(superusuario)
+    assert client.get(reverse("admin:cadastro_cliente_add")).status_code == 403
+    assert (
+        client.get(reverse("admin:cadastro_municipio_changelist"), {"q": "Campinas"}).status_code
+        == 200
+    )
+    resp = client.post(reverse("admin:cadastro_municipio_change", args=[3509502]), {"nome": "X"})
+    assert resp.status_code == 403
+    assert Municipio.objects.get(codigo_ibge=3509502).nome == "Campinas"
+
+
+@pytest.mark.parametrize(
+    "modelo",
+    [
+        "tipocliente",
+        "statuscliente",
+        "situacaoscpc",
+        "categoriafiscal",
+        "origem",
+        "tipocontato",
+        "localfaturamento",
+        "armazem",
+        "tabelavenda",
+        "carteira",
+        "metaindicador",
+        "eventoconsentimento",
+    ],
+)
+def test_admin_dos_cadastros_auxiliares_abre(client, superusuario, modelo):
+    client.force_login(superusuario)
+    assert client.get(reverse(f"admin:cadastro_{modelo}_changelist")).status_code == 200
