@@ -1,0 +1,161 @@
+"""Walk every URL pattern that takes an object id and prove nobody reaches what they can't see.
+
+Each such URL must be listed in CASOS with a builder that creates an object in the portfolio of
+"dono" (a rep). The colleague (another rep, another team) must get 404 on GET and on POST, and
+nothing may change in the database. A new URL with an id that is not listed here fails
+`test_toda_url_com_id_esta_coberta`, so visibility cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import ClienteFactory, EmailFactory, TelefoneFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Caso:
+    """How to build the object behind a URL; `escopo` says who must be refused and how.
+
+    - "carteira": the dono sees it; the colega gets 404 (the object is hidden, not forbidden).
+    - "papel": a screen for other roles; a rep gets 403 whatever the object.
+    - "leitura": shared reference data (e.g. matrix rules): every role may read it (GET 200),
+      but a rep's POST is refused with 403.
+    """
+
+    montar: Callable[[Any], dict[str, Any]]
+    escopo: str = "carteira"
+    post: dict[str, Any] = field(default_factory=dict)
+
+
+def _cliente(p: Any):
+    return ClienteFactory(carteira=p.a)
+
+
+def _com_filho(fabrica: Callable[[Any], Any]) -> Callable[[Any], dict[str, Any]]:
+    def montar(p: Any) -> dict[str, Any]:
+        filho = fabrica(_cliente(p))
+        return {"pk": filho.cliente_id, "item": filho.pk}
+
+    return montar
+
+
+def _endereco(cliente):
+    return cliente.enderecos.create(tipo="principal", logradouro="Rua A", uf="SP", cep="01310100")
+
+
+def _pessoa_contato(cliente):
+    from cadastro.models import TipoContato
+
+    tipo, _ = TipoContato.objects.get_or_create(codigo="COMP", defaults={"descricao": "Comprador"})
+    return cliente.pessoas_contato.create(nome="Fulana", tipo=tipo)
+
+
+CASOS: dict[str, Caso] = {
+    "cadastro:cliente-detalhe": Caso(lambda p: {"pk": _cliente(p).pk}),
+    "cadastro:cliente-editar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"nome": "Invasor", "versao": "1"}
+    ),
+    "cadastro:cliente-aba": Caso(lambda p: {"pk": _cliente(p).pk, "aba": "dados"}),
+    "cadastro:consentimento-registrar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"canal": "email", "concedido": "true"}
+    ),
+    "cadastro:endereco-criar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"logradouro": "Rua X", "uf": "SP"}
+    ),
+    "cadastro:endereco-editar": Caso(_com_filho(_endereco), post={"logradouro": "Rua X"}),
+    "cadastro:endereco-excluir": Caso(_com_filho(_endereco)),
+    "cadastro:telefone-criar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"numero": "11987654321", "tipo": "celular"}
+    ),
+    "cadastro:telefone-editar": Caso(
+        _com_filho(lambda c: TelefoneFactory(cliente=c)), post={"numero": "11987654321"}
+    ),
+    "cadastro:telefone-excluir": Caso(_com_filho(lambda c: TelefoneFactory(cliente=c))),
+    "cadastro:contato-eletronico-criar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"tipo": "email", "valor": "x@x.com"}
+    ),
+    "cadastro:contato-eletronico-editar": Caso(
+        _com_filho(lambda c: EmailFactory(cliente=c)), post={"valor": "y@y.com"}
+    ),
+    "cadastro:contato-eletronico-excluir": Caso(_com_filho(lambda c: EmailFactory(cliente=c))),
+    "cadastro:pessoa-contato-criar": Caso(
+        lambda p: {"pk": _cliente(p).pk}, post={"nome": "Intruso"}
+    ),
+    "cadastro:pessoa-contato-editar": Caso(_com_filho(_pessoa_contato), post={"nome": "X"}),
+    "cadastro:pessoa-contato-excluir": Caso(_com_filho(_pessoa_contato)),
+}
+
+
+def _rotas_com_id() -> list[tuple[str, str]]:
+    def percorrer(padroes, prefixo: str = "", ns: str | None = None):
+        for padrao in padroes:
+            if isinstance(padrao, URLResolver):
+                espaco = padrao.namespace or ns
+                if espaco == "admin":  # Django admin: staff-only, its own permission system
+                    continue
+                yield from percorrer(padrao.url_patterns, prefixo + str(padrao.pattern), espaco)
+            elif isinstance(padrao, URLPattern) and padrao.name:
+                yield f"{ns}:{padrao.name}" if ns else padrao.name, prefixo + str(padrao.pattern)
+
+    rotas = percorrer(get_resolver().url_patterns)
+    return [(nome, rota) for nome, rota in rotas if "<int:" in rota]
+
+
+ESTATICAS = {"cadastro.Municipio", "cadastro.FaixaCep", "cadastro.Cep"}
+
+
+def _impressao_digital() -> dict[str, Any]:
+    """Row counts and last-change stamps of every table of our apps: "nothing changed"."""
+    digital: dict[str, Any] = {}
+    for app in ("cadastro", "vendas", "produtos", "matrizes", "importacoes"):
+        if not apps.is_installed(app):
+            continue
+        for modelo in apps.get_app_config(app).get_models():
+            if modelo._meta.label in ESTATICAS:
+                continue
+            campos = {f.name for f in modelo._meta.concrete_fields}
+            valores = sorted(map(repr, modelo._default_manager.values_list(*sorted(campos))[:500]))
+            digital[modelo._meta.label] = valores
+    return digital
+
+
+def test_toda_url_com_id_esta_coberta():
+    faltando = sorted(nome for nome, _ in _rotas_com_id() if nome not in CASOS)
+    assert not faltando, (
+        "URLs com id sem teste de visibilidade (adicione a tests/test_urls_cobertura.py): "
+        + ", ".join(faltando)
+    )
+
+
+@pytest.mark.parametrize("nome", sorted(CASOS))
+def test_colega_nao_alcanca_nem_altera(nome, pessoas, client):
+    # given an object in the dono's portfolio
+    caso = CASOS[nome]
+    url = reverse(nome, kwargs=caso.montar(pessoas))
+    # when the dono opens it, it is there (never a 404 for the owner)
+    client.force_login(pessoas.usuarios["dono"])
+    assert client.get(url).status_code != 404
+    # when a colleague of another team tries GET and POST
+    client.force_login(pessoas.usuarios["colega"])
+    antes = _impressao_digital()
+    resposta_get = client.get(url)
+    resposta_post = client.post(url, caso.post)
+    # then it is hidden (404; 403 for screens of other roles) and nothing changed
+    if caso.escopo == "leitura":
+        assert resposta_get.status_code == 200
+        assert resposta_post.status_code in {403, 405}
+    else:
+        esperado = {404} if caso.escopo == "carteira" else {403}
+        assert resposta_get.status_code in esperado | {405}, resposta_get.status_code
+        assert resposta_post.status_code in esperado | {405}, resposta_post.status_code
+        assert {resposta_get.status_code, resposta_post.status_code} & esperado
+    assert _impressao_digital() == antes
