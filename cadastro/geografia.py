@@ -32,12 +32,12 @@ def carregar_geografia(apps: Any = None) -> dict[str, int]:
     Cep = apps.get_model("cadastro", "Cep")
     municipios = [
         Municipio(
-            codigo_ibge=int(l["codigo_ibge"]),
-            nome=l["nome"],
-            uf=l["uf"],
-            capital=l["capital"] == "1",
+            codigo_ibge=int(linha["codigo_ibge"]),
+            nome=linha["nome"],
+            uf=linha["uf"],
+            capital=linha["capital"] == "1",
         )
-        for l in _linhas("municipios.csv")
+        for linha in _linhas("municipios.csv")
     ]
     Municipio.objects.bulk_create(
         municipios,
@@ -49,18 +49,18 @@ def carregar_geografia(apps: Any = None) -> dict[str, int]:
     FaixaCep.objects.all().delete()
     FaixaCep.objects.bulk_create(
         FaixaCep(
-            cep_inicio=l["cep_inicio"],
-            cep_fim=l["cep_fim"],
-            uf=l["uf"],
-            municipio_id=int(l["codigo_ibge"]) if l["codigo_ibge"] else None,
+            cep_inicio=linha["cep_inicio"],
+            cep_fim=linha["cep_fim"],
+            uf=linha["uf"],
+            municipio_id=int(linha["codigo_ibge"]) if linha["codigo_ibge"] else None,
         )
-        for l in _linhas("cep_faixas.csv")
+        for linha in _linhas("cep_faixas.csv")
     )
     Cep.objects.bulk_create(
         (
-            Cep(cep=l["cep"], logradouro=l["logradouro"], bairro=l["bairro"],
-                municipio_id=int(l["codigo_ibge"]))
-            for l in _linhas("ceps_exemplo.csv")
+            Cep(cep=linha["cep"], logradouro=linha["logradouro"], bairro=linha["bairro"],
+                municipio_id=int(linha["codigo_ibge"]))
+            for linha in _linhas("ceps_exemplo.csv")
         ),
         update_conflicts=True,
         unique_fields=["cep"],

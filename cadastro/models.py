@@ -79,7 +79,10 @@ class CategoriaFiscal(RegistroAuxiliar):
 
 
 class Origem(RegistroAuxiliar):
-    """Which system a record came from (ERP, e-commerce, planilha…): external code is unique in it."""
+    """Which system a record came from (ERP, e-commerce, planilha…).
+
+    The external code is unique within one origin.
+    """
 
     class Meta(RegistroAuxiliar.Meta):
         verbose_name = "origem"
@@ -256,7 +259,8 @@ DOCUMENTO_CNPJ_RE = r"^[0-9A-Z]{12}[0-9]{2}$"
 )
 class Cliente(models.Model):
     tipo_pessoa = models.CharField("tipo de pessoa", max_length=1, choices=TipoPessoa.choices)
-    documento = models.CharField(
+    # NULL (not "") for foreigners without a document: the partial unique index skips NULLs.
+    documento = models.CharField(  # noqa: DJ001
         "CPF/CNPJ", max_length=14, null=True, blank=True, help_text="Sem máscara."
     )
     estrangeiro = models.BooleanField(default=False)
@@ -338,7 +342,9 @@ class Cliente(models.Model):
                 fields=["origem", "codigo_externo"],
                 condition=~Q(codigo_externo=""),
                 name="cliente_origem_codigo_externo_unico",
-                violation_error_message="Já existe um cliente com este código externo nesta origem.",
+                violation_error_message=(
+                    "Já existe um cliente com este código externo nesta origem."
+                ),
             ),
             models.CheckConstraint(
                 condition=(

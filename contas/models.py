@@ -119,3 +119,6 @@ class TentativaLogin(models.Model):
 
     class Meta:
         verbose_name = "tentativa de login"
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ip} {self.quando:%d/%m/%Y %H:%M}"

@@ -140,6 +140,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+# Periodic jobs (django-celery-beat syncs these into its tables).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "limpar-tentativas-login": {"task": "contas.limpar_tentativas_login", "schedule": 3600.0},
+}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _pasta = Path(env_str("CELERY_BROKER_FOLDER", str(BASE_DIR / ".run" / "broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -31,9 +31,9 @@ def test_usuario_inexistente_e_senha_errada_tem_a_mesma_mensagem(client):
     errada = _entrar(client, "maria", "errada")
     inexistente = _entrar(client, "joao", "errada")
     assert errada.status_code == inexistente.status_code == 200
-    assert errada.context["form"].non_field_errors() == inexistente.context[
-        "form"
-    ].non_field_errors()
+    assert (
+        errada.context["form"].non_field_errors() == inexistente.context["form"].non_field_errors()
+    )
     assert "Usuário ou senha incorretos." in errada.content.decode()
 
 
@@ -104,3 +104,15 @@ def test_papeis_existem_depois_do_teste_transacional():
 
     assert Group.objects.count() >= 4
     assert Municipio.objects.count() > 5500
+
+
+def test_tarefa_limpa_tentativas_antigas():
+    import time_machine
+
+    from contas.tasks import limpar_tentativas_login
+
+    with time_machine.travel("2026-01-01 10:00 -03:00"):
+        TentativaLogin.objects.create(username="velha", ip="10.0.0.1")
+    TentativaLogin.objects.create(username="nova", ip="10.0.0.1")
+    assert limpar_tentativas_login.delay().get() == 1
+    assert list(TentativaLogin.objects.values_list("username", flat=True)) == ["nova"]
