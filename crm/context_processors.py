@@ -14,6 +14,7 @@ MENU: list[tuple[str, str, str | None]] = [
     ("Importações", "importacoes:importacao-lista", "cadastro.importar_clientes"),
     ("Produtos", "produtos:produto-lista", "produtos.view_produto"),
     ("Matrizes", "matrizes:regra-lista", "matrizes.view_regra"),
+    ("Pedidos", "vendas:pedido-lista", "vendas.view_pedido"),
 ]
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("importacoes/", include("importacoes.urls")),
     path("produtos/", include("produtos.urls")),
     path("matrizes/", include("matrizes.urls")),
+    path("vendas/", include("vendas.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
 ]

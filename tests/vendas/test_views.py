@@ -1,0 +1,373 @@
+"""Order screens: happy paths, owner/colleague/outsider access on every view, fields the form
+does not offer, costs hidden from reps, query counts of the lists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.vendas.conftest import Cenario, criar_pedido
+from vendas.constants import StatusPedido
+from vendas.models import Pedido, SolicitacaoAprovacao
+
+D = Decimal
+pytestmark = pytest.mark.django_db
+
+# dono: the rep of the client's portfolio; supervisor: heads dono's team; colega: another
+# rep; supervisor_outro: heads colega's team; sac: reads every client with a portfolio.
+ACESSO_LEITURA = [("dono", 200), ("supervisor", 200), ("admin", 200), ("sac", 200),
+                  ("colega", 404), ("supervisor_outro", 404)]  # fmt: skip
+ACESSO_ESCRITA = [("dono", 200), ("supervisor", 200), ("colega", 404),
+                  ("supervisor_outro", 404), ("sac", 404)]  # fmt: skip
+
+
+def entrar(client: Any, cenario: Cenario, quem: str) -> None:
+    client.force_login(cenario.pessoas.usuarios[quem])
+
+
+@pytest.mark.parametrize(("quem", "esperado"), ACESSO_LEITURA)
+def test_detalhe_do_pedido_respeita_a_carteira(client, cenario, quem, esperado) -> None:
+    # given an order of a client of dono's portfolio
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3")])
+    entrar(client, cenario, quem)
+    # when each person opens it by URL
+    resp = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk]))
+    # then only who sees the client sees the order; the others get 404 (not 403)
+    assert resp.status_code == esperado
+    if esperado == 200:
+        conteudo = resp.content.decode()
+        assert "PAR-001" in conteudo and cenario.cliente.nome in conteudo
+
+
+def test_detalhe_mostra_itens_impostos_totais_e_abas(client, cenario) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "15"), (cenario.lampada, "3")])
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    for texto in ("Itens", "Descontos/acréscimos", "Alçadas", "Observações", "Fechamento",
+                  "Histórico", "Quantidade múltipla", "próxima quantidade válida: 20",
+                  "R$ 90,00", "Atalhos do teclado", 'id="pedido-versao"'):  # fmt: skip
+        assert texto in html, texto
+    # no inline script anywhere (CSP)
+    assert "<script>" not in html and "onclick=" not in html
+
+
+def test_rep_nao_ve_custos_nem_margens(client, cenario) -> None:
+    from contas.models import Parametro
+
+    Parametro.objects.create(empresa=cenario.dono.empresa, chave="vendas_mb_minima", valor="60")
+    pedido = criar_pedido(cenario, [(cenario.lampada, "3")])
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    # then the rep sees that the margin is out of range, never the figures
+    assert "MB fora da faixa" in html
+    assert "MB %" not in html and "MB / MC" not in html
+    pedido.refresh_from_db()
+    mensagem = next(p["mensagem"] for p in pedido.problemas if p["codigo"] == "margem_bruta")
+    assert mensagem not in html
+    # and the supervisor (produtos.ver_custos) sees them
+    entrar(client, cenario, "supervisor")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "MB %" in html and mensagem in html
+
+
+def test_lista_de_pedidos_so_da_carteira(client, cenario) -> None:
+    meu = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    from vendas.services import pedido_criar
+
+    do_colega = pedido_criar(
+        cliente_id=cenario.cliente_colega.pk, ator=cenario.pessoas.usuarios["colega"]
+    ).pedido
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-lista")).content.decode()
+    assert f">{meu.numero}<" in html and f">{do_colega.numero}<" not in html
+    assert "Exportar Excel" in html
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_lista_de_pedidos_nao_cresce_em_consultas(
+    client, cenario, django_assert_max_num_queries, n
+) -> None:
+    for _ in range(n):
+        criar_pedido(cenario)
+    entrar(client, cenario, "dono")
+    with django_assert_max_num_queries(10):
+        resp = client.get(reverse("vendas:pedido-lista"), {"por_pagina": 50})
+    assert resp.status_code == 200
+
+
+def test_exportar_pedidos_respeita_a_carteira(client, cenario) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    meu = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    from vendas.services import pedido_criar
+
+    pedido_criar(cliente_id=cenario.cliente_colega.pk, ator=cenario.pessoas.usuarios["colega"])
+    entrar(client, cenario, "dono")
+    resp = client.get(reverse("vendas:pedido-exportar"))
+    assert resp.status_code == 200
+    planilha = load_workbook(io.BytesIO(b"".join(resp.streaming_content))).active
+    numeros = [linha[0] for linha in planilha.iter_rows(min_row=2, values_only=True)]
+    assert numeros == [meu.numero]
+
+
+def test_filtro_por_cliente_e_status(client, cenario) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    entrar(client, cenario, "dono")
+    resp = client.get(
+        reverse("vendas:pedido-lista"), {"busca": "bom preco", "status": "em_digitacao"}
+    )
+    assert f">{pedido.numero}<" in resp.content.decode()
+    resp = client.get(reverse("vendas:pedido-lista"), {"status": "enviado"})
+    assert f">{pedido.numero}<" not in resp.content.decode()
+
+
+# --- creating ------------------------------------------------------------------------------
+
+
+def test_novo_pedido_para_cliente_da_carteira(client, cenario) -> None:
+    entrar(client, cenario, "dono")
+    resp = client.post(
+        reverse("vendas:pedido-novo"), {"cliente": cenario.cliente.pk, "tipo": "pedido"}
+    )
+    pedido = Pedido.objects.get()
+    assert resp.status_code == 302 and resp.url == reverse(
+        "vendas:pedido-detalhe", args=[pedido.pk]
+    )
+
+
+def test_rep_nao_cria_pedido_para_cliente_de_outra_carteira(client, cenario) -> None:
+    entrar(client, cenario, "dono")
+    resp = client.post(
+        reverse("vendas:pedido-novo"), {"cliente": cenario.cliente_colega.pk, "tipo": "pedido"}
+    )
+    assert resp.status_code == 200
+    assert "não encontrado na sua carteira" in resp.content.decode()
+    assert not Pedido.objects.exists()
+
+
+def test_post_com_campos_que_o_formulario_nao_oferece_e_ignorado(client, cenario) -> None:
+    # given a rep creating an order and adding status/representative/approver/commission
+    entrar(client, cenario, "dono")
+    colega = cenario.pessoas.usuarios["colega"]
+    client.post(reverse("vendas:pedido-novo"), {
+        "cliente": cenario.cliente.pk, "tipo": "pedido", "status": "enviado",
+        "representante": colega.pk, "versao": 99,
+    })  # fmt: skip
+    pedido = Pedido.objects.get()
+    # then none of them sticks
+    assert pedido.status == StatusPedido.EM_DIGITACAO and pedido.representante == cenario.dono
+    # when changing the header with the same extra fields
+    client.post(reverse("vendas:cabecalho-alterar", args=[pedido.pk]), {
+        "versao": pedido.versao, "valor_frete": "10,00", "status": "aprovado",
+        "representante": colega.pk, "papel_aprovador": "Representante", "nivel_alcada": 1,
+    })  # fmt: skip
+    # and adding an item with a commission and an approver
+    client.post(reverse("vendas:item-adicionar", args=[pedido.pk]), {
+        "versao": pedido.versao + 1, "produto": cenario.parafuso.pk, "quantidade": "20",
+        "percentual_comissao": "50", "papel_aprovador": "Representante", "nivel_alcada": "1",
+    }, HTTP_HX_REQUEST="true")  # fmt: skip
+    pedido.refresh_from_db()
+    item = pedido.itens.get()
+    assert pedido.valor_frete == D("10.00")
+    assert pedido.status == StatusPedido.EM_DIGITACAO and pedido.representante == cenario.dono
+    assert item.percentual_comissao == D("3")
+
+
+# --- htmx actions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("quem", "esperado"), ACESSO_ESCRITA)
+def test_adicionar_item_respeita_a_carteira(client, cenario, quem, esperado) -> None:
+    pedido = criar_pedido(cenario)
+    entrar(client, cenario, quem)
+    resp = client.post(
+        reverse("vendas:item-adicionar", args=[pedido.pk]),
+        {"versao": pedido.versao, "produto": cenario.lampada.pk, "quantidade": "3"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert resp.status_code == esperado
+    assert pedido.itens.exists() is (esperado == 200)
+
+
+def test_adicionar_item_redesenha_so_as_partes(client, cenario) -> None:
+    pedido = criar_pedido(cenario)
+    entrar(client, cenario, "dono")
+    resp = client.post(
+        reverse("vendas:item-adicionar", args=[pedido.pk]),
+        {
+            "versao": pedido.versao,
+            "produto": cenario.lampada.pk,
+            "quantidade": "3",
+            "desconto_percentual": "2,5",
+        },  # fmt: skip
+        HTTP_HX_REQUEST="true",
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert html.lstrip().startswith('<div id="pedido-itens"')
+    for alvo in ("pedido-totais", "pedido-fechamento", "pedido-alcadas", "pedido-versao",
+                 "pedido-historico", "pedido-status"):  # fmt: skip
+        assert f'id="{alvo}"' in html
+    assert html.count('hx-swap-oob="true"') >= 7
+    item = pedido.itens.get()
+    assert item.desconto_percentual == D("2.5")
+    assert "LAMP-LED" in html and f'value="{pedido.versao + 1}"' in html
+
+
+def test_alterar_item_com_versao_antiga_mostra_conflito(client, cenario) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    item = pedido.itens.get()
+    entrar(client, cenario, "dono")
+    resp = client.post(
+        reverse("vendas:item-alterar", args=[pedido.pk, item.pk]),
+        {"versao": pedido.versao - 1, "quantidade": "30"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert resp["HX-Retarget"] == "#pedido-mensagens"
+    assert str(cenario.dono) in resp.content.decode()
+    item.refresh_from_db()
+    assert item.quantidade == D("20")
+
+
+@pytest.mark.parametrize(("quem", "esperado"), ACESSO_ESCRITA)
+def test_alterar_e_cancelar_item_respeitam_a_carteira(client, cenario, quem, esperado) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3")])
+    item = pedido.itens.get(sequencia=1)
+    entrar(client, cenario, quem)
+    resp = client.post(
+        reverse("vendas:item-alterar", args=[pedido.pk, item.pk]),
+        {"versao": pedido.versao, "quantidade": "30"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert resp.status_code == esperado
+    pedido.refresh_from_db()
+    resp = client.post(
+        reverse("vendas:item-cancelar", args=[pedido.pk, item.pk]),
+        {"versao": pedido.versao, "motivo": cenario.motivo.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert resp.status_code == esperado
+    item.refresh_from_db()
+    assert (item.status == "cancelado") is (esperado == 200)
+
+
+@pytest.mark.parametrize(("quem", "esperado"), [("dono", 200), ("colega", 404), ("sac", 200)])
+def test_busca_de_produto_mostra_preco_e_estoque(client, cenario, quem, esperado) -> None:
+    pedido = criar_pedido(cenario)
+    entrar(client, cenario, quem)
+    for termo in ("lamp", "LAMP", "7891234567895", "lâmpada led"):
+        resp = client.get(reverse("vendas:produto-buscar", args=[pedido.pk]), {"q": termo})
+        assert resp.status_code == esperado
+        if esperado == 200:
+            html = resp.content.decode()
+            assert "LAMP-LED" in html and "R$ 20,00" in html and "estoque 50" in html, termo
+
+
+def test_busca_de_cliente_so_da_carteira(client, cenario) -> None:
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:cliente-buscar"), {"q": "loja"}).content.decode()
+    assert "Loja do Colega" not in html
+    html = client.get(reverse("vendas:cliente-buscar"), {"q": "mercado"}).content.decode()
+    assert "Mercado Bom Preço" in html
+
+
+@pytest.mark.parametrize(("quem", "esperado"), [("dono", 302), ("colega", 404), ("sac", 404)])
+def test_enviar_respeita_a_carteira(client, cenario, quem, esperado) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3")])
+    entrar(client, cenario, quem)
+    resp = client.post(reverse("vendas:pedido-enviar", args=[pedido.pk]), {"versao": pedido.versao})
+    assert resp.status_code == esperado
+    pedido.refresh_from_db()
+    assert (pedido.status == StatusPedido.ENVIADO) is (esperado == 302)
+
+
+def test_enviar_com_problema_volta_ao_fechamento(client, cenario) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "15"), (cenario.lampada, "3")])
+    entrar(client, cenario, "dono")
+    resp = client.post(
+        reverse("vendas:pedido-enviar", args=[pedido.pk]), {"versao": pedido.versao}, follow=True
+    )
+    html = resp.content.decode()
+    assert "impede o envio" in html and "aba=fechamento" in resp.redirect_chain[-1][0]
+
+
+# --- approval queue ------------------------------------------------------------------------
+
+
+def _aguardando(client, cenario) -> tuple[Pedido, SolicitacaoAprovacao]:
+    from vendas.services import item_alterar, pedido_enviar
+
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3")])
+    item = pedido.itens.get(sequencia=2)
+    item_alterar(pedido_id=pedido.pk, item_id=item.pk, versao=pedido.versao,
+                 dados={"desconto_percentual": D("10")}, ator=cenario.dono)  # fmt: skip
+    pedido.refresh_from_db()
+    pedido_enviar(pedido_id=pedido.pk, versao=pedido.versao, ator=cenario.dono,
+                  justificativa="Concorrente ofereceu 10 %")  # fmt: skip
+    pedido.refresh_from_db()
+    return pedido, SolicitacaoAprovacao.objects.get(pedido=pedido)
+
+
+@pytest.mark.parametrize(("quem", "esperado", "na_fila"), [
+    ("supervisor", 200, True), ("supervisor_outro", 200, False), ("admin", 200, True),
+    ("dono", 403, False), ("sac", 403, False),
+])  # fmt: skip
+def test_fila_de_aprovacao(client, cenario, quem, esperado, na_fila) -> None:
+    pedido, _ = _aguardando(client, cenario)
+    entrar(client, cenario, quem)
+    resp = client.get(reverse("vendas:aprovacao-fila"))
+    assert resp.status_code == esperado
+    if esperado == 200:
+        html = resp.content.decode()
+        assert (str(pedido.numero) in html) is na_fila
+        if na_fila:
+            assert "Concorrente ofereceu 10 %" in html
+
+
+def test_fila_de_aprovacao_nao_cresce_em_consultas(
+    client, cenario, django_assert_max_num_queries
+) -> None:
+    for _ in range(5):
+        _aguardando(client, cenario)
+    entrar(client, cenario, "supervisor")
+    with django_assert_max_num_queries(8):
+        client.get(reverse("vendas:aprovacao-fila"))
+
+
+@pytest.mark.parametrize(("quem", "esperado"), [
+    ("supervisor", 302), ("supervisor_outro", 404), ("dono", 403),
+])  # fmt: skip
+def test_decidir_aprovacao(client, cenario, quem, esperado) -> None:
+    pedido, solicitacao = _aguardando(client, cenario)
+    entrar(client, cenario, quem)
+    url = reverse("vendas:aprovacao-decidir", args=[solicitacao.pk])
+    if esperado == 302:
+        html = client.get(url).content.decode()
+        assert "Concorrente ofereceu 10 %" in html and "Desconto efetivo" in html
+    resp = client.post(url, {"versao": pedido.versao, "decisao": "aprovar", "comentario": "ok"})
+    assert resp.status_code == esperado
+    pedido.refresh_from_db()
+    assert (pedido.status == StatusPedido.APROVADO) is (esperado == 302)
+
+
+def test_recusar_sem_comentario_mantem_o_formulario(client, cenario) -> None:
+    pedido, solicitacao = _aguardando(client, cenario)
+    entrar(client, cenario, "supervisor")
+    resp = client.post(
+        reverse("vendas:aprovacao-decidir", args=[solicitacao.pk]),
+        {"versao": pedido.versao, "decisao": "recusar", "comentario": ""},
+    )
+    assert resp.status_code == 200 and "por que recusou" in resp.content.decode()
+    pedido.refresh_from_db()
+    assert pedido.status == StatusPedido.AGUARDANDO_APROVACAO
+
+
+def test_menu_tem_pedidos(client, cenario) -> None:
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-lista")).content.decode()
+    assert 'href="/vendas/"' in html

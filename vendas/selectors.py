@@ -1,0 +1,143 @@
+"""Reads scoped to the user. A view never calls Pedido.objects.get(pk=...)."""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from cadastro.busca import SemAcento
+from cadastro.models import Cliente
+from produtos.models import Estoque, PrecoLista, Produto
+from vendas.constants import StatusItem
+from vendas.models import ItemPedido, Pedido, PedidoEvento, SolicitacaoAprovacao
+
+if TYPE_CHECKING:
+    from contas.models import Usuario
+
+RELACIONADOS_PEDIDO = (
+    "cliente__tipo_cliente",
+    "empresa",
+    "representante",
+    "condicao_pagamento",
+    "tipo_frete",
+    "transportadora",
+    "natureza_operacao",
+    "tipo_pedido",
+    "origem",
+    "armazem",
+    "tabela_venda",
+    "atualizado_por",
+)
+
+
+def pedido_obter(*, user: Usuario, pk: int) -> Pedido:
+    """The order if `user` may see it, else 404 (never 403: do not confirm it exists)."""
+    return get_object_or_404(
+        Pedido.objects.visiveis_para(user).select_related(*RELACIONADOS_PEDIDO), pk=pk
+    )
+
+
+def pedido_itens(pedido: Pedido) -> list[ItemPedido]:
+    return list(
+        ItemPedido.objects.filter(pedido=pedido)
+        .select_related("produto__unidade", "unidade", "lote", "motivo_cancelamento")
+        .order_by("sequencia")
+    )
+
+
+def pedido_eventos(pedido: Pedido) -> QuerySet[PedidoEvento]:
+    return PedidoEvento.objects.filter(pedido=pedido).select_related("ator")
+
+
+def pedido_solicitacoes(pedido: Pedido) -> QuerySet[SolicitacaoAprovacao]:
+    return SolicitacaoAprovacao.objects.filter(pedido=pedido).select_related(
+        "solicitante", "aprovador", "decidido_por"
+    )
+
+
+def fila_aprovacao(user: Usuario) -> QuerySet[SolicitacaoAprovacao]:
+    return (
+        SolicitacaoAprovacao.objects.fila_de(user)
+        .select_related("pedido__cliente", "pedido__representante", "solicitante", "aprovador")
+        .order_by("solicitado_em", "id")
+    )
+
+
+def solicitacao_obter(*, user: Usuario, pk: int) -> SolicitacaoAprovacao:
+    return get_object_or_404(
+        SolicitacaoAprovacao.objects.fila_de(user).select_related(
+            "pedido__cliente", "pedido__representante", "solicitante"
+        ),
+        pk=pk,
+    )
+
+
+def sem_acento(texto: str) -> str:
+    """Python twin of f_unaccent (lower + strip accents) for the search term."""
+    decomposto = unicodedata.normalize("NFKD", texto.lower())
+    return "".join(c for c in decomposto if not unicodedata.combining(c))
+
+
+def clientes_buscar(*, user: Usuario, termo: str, limite: int = 10) -> list[Cliente]:
+    termo = termo.strip()
+    if len(termo) < 2:
+        return []
+    digitos = "".join(c for c in termo if c.isalnum()).upper()
+    qs = Cliente.objects.visiveis_para(user)
+    qs = qs.annotate(nome_sa=SemAcento("nome"))
+    filtro = Q(nome_sa__contains=sem_acento(termo))
+    if len(digitos) >= 3 and any(c.isdigit() for c in digitos):
+        filtro |= Q(documento__startswith=digitos)
+    return list(qs.filter(filtro).order_by("nome", "id")[:limite])
+
+
+def produtos_buscar(*, pedido: Pedido, termo: str, limite: int = 12) -> list[Produto]:
+    """Products by code prefix, exact EAN or words of the description (trigram), with the
+    list price for this order's client/table and the available stock in its warehouse."""
+    termo = termo.strip()
+    if not termo:
+        return []
+    codigo = termo.upper()
+    qs = Produto.objects.filter(ativo=True).select_related("unidade")
+    if termo.isdigit() and len(termo) in (8, 12, 13, 14):
+        qs = qs.filter(Q(ean=termo) | Q(codigo__startswith=codigo))
+        ordem: list = ["codigo"]
+    elif len(termo) < 3:
+        qs = qs.filter(codigo__startswith=codigo)
+        ordem = ["codigo"]
+    else:
+        # Every word must appear (accents and case ignored): "parafuso 1/4", "lamp led".
+        qs = qs.annotate(descricao_sa=SemAcento("descricao"))
+        palavras = Q()
+        for palavra in sem_acento(termo).split():
+            palavras &= Q(descricao_sa__contains=palavra)
+        qs = qs.filter(Q(codigo__startswith=codigo) | palavras)
+        ordem = ["descricao"]
+    precos = PrecoLista.objects.filter(produto=OuterRef("pk")).vigentes_em(pedido.data)
+    cliente = precos.filter(cliente_id=pedido.cliente_id).values("preco")[:1]
+    tabela = precos.filter(tabela_id=pedido.tabela_venda_id).values("preco")[:1]
+    estoque = Estoque.objects.filter(
+        produto=OuterRef("pk"), armazem_id=pedido.armazem_id, unidade_id=OuterRef("unidade_id")
+    ).annotate(d=F("quantidade") - F("reservado"))
+    dinheiro = DecimalField(max_digits=16, decimal_places=4)
+    return list(
+        qs.annotate(
+            preco=Coalesce(
+                Subquery(cliente, output_field=dinheiro), Subquery(tabela, output_field=dinheiro)
+            ),
+            disponivel=Subquery(estoque.values("d")[:1], output_field=dinheiro),
+        ).order_by(*ordem, "id")[:limite]
+    )
+
+
+def itens_ativos(itens: list[ItemPedido]) -> list[ItemPedido]:
+    return [i for i in itens if i.status == StatusItem.ATIVO]
+
+
+def total_quantidade(itens: list[ItemPedido]) -> Decimal:
+    return sum((i.quantidade for i in itens_ativos(itens)), Decimal(0))

@@ -1,0 +1,507 @@
+"""Order screens: list + export, new order, the order entry page and its htmx actions, the
+approval queue. Thin: form → service → partials (one per swap target) or redirect.
+
+Every action answers htmx with the SAME partials the page includes: the items table is the
+main target; totals, closing tab, alçadas, history and the version input go out-of-band.
+A refused action (business rule, stale version) answers 200 with the message re-targeted to
+`#pedido-mensagens`, keeping what the user typed on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import QuerySet
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from crm.listas import ListaBaseView
+from crm.xlsx import Coluna
+from vendas import selectors
+from vendas.calculo import Calculo
+from vendas.constants import PROBLEMAS, DecisaoAprovacao, StatusItem, StatusPedido
+from vendas.filters import PedidoFilter
+from vendas.forms import (
+    CAMPOS_CABECALHO,
+    CabecalhoForm,
+    CancelarPedidoForm,
+    DecisaoForm,
+    EnviarForm,
+    ItemAdicionarForm,
+    ItemAlterarForm,
+    ItemCancelarForm,
+    PedidoNovoForm,
+    VersaoForm,
+)
+from vendas.models import ItemPedido, MotivoCancelamento, Pedido
+from vendas.services import (
+    ConflitoVersao,
+    ErroPedido,
+    item_adicionar,
+    item_alterar,
+    item_cancelar,
+    pedido_alterar_cabecalho,
+    pedido_aprovar,
+    pedido_cancelar,
+    pedido_criar,
+    pedido_enviar,
+    pedido_recusar,
+    pedido_retirar_solicitacao,
+)
+from vendas.tables import PedidoTable
+
+ABAS = (
+    ("itens", "Itens"),
+    ("descontos", "Descontos/acréscimos"),
+    ("alcadas", "Alçadas"),
+    ("observacoes", "Observações"),
+    ("fechamento", "Fechamento"),
+    ("historico", "Histórico"),
+)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+class PedidoListaView(ListaBaseView):
+    table_class = PedidoTable
+    filterset_class = PedidoFilter
+    model = Pedido
+    permission_required = "vendas.view_pedido"
+    permissao_exportar = "vendas.exportar_pedidos"
+    template_name = "vendas/pedido_lista.html"
+    template_parcial = "vendas/partials/pedido_tabela.html"
+    nome_exportacao = "pedidos"
+    rotulo_singular = "pedido"
+    rotulo_plural = "pedidos"
+    ordem_padrao = "-numero"
+
+    def get_queryset(self) -> QuerySet[Pedido]:
+        return Pedido.objects.visiveis_para(self.request.user)  # type: ignore[arg-type]
+
+    def anotar(self, qs: QuerySet[Pedido]) -> QuerySet[Pedido]:
+        return qs.select_related("cliente", "representante")
+
+    def anotar_exportacao(self, qs: QuerySet[Pedido]) -> QuerySet[Pedido]:
+        return qs.select_related("cliente", "representante", "condicao_pagamento")
+
+    def colunas_exportacao(self) -> Sequence[Coluna]:
+        return [
+            Coluna("Número", "inteiro"),
+            Coluna("Documento", "texto", 12),
+            Coluna("Data", "data"),
+            Coluna("Cliente", "texto", 40),
+            Coluna("CPF/CNPJ", "texto", 20),
+            Coluna("Representante", "texto"),
+            Coluna("Situação", "texto", 22),
+            Coluna("Condição de pagamento", "texto"),
+            Coluna("Produtos", "moeda"),
+            Coluna("Descontos", "moeda"),
+            Coluna("Frete", "moeda"),
+            Coluna("IPI", "moeda"),
+            Coluna("ICMS-ST", "moeda"),
+            Coluna("Total", "moeda"),
+            Coluna("Com problemas", "texto", 10),
+        ]
+
+    def linha_exportacao(self, p: Any) -> Sequence[Any]:
+        return (
+            p.numero,
+            p.get_tipo_display(),
+            p.data,
+            p.cliente.nome,
+            p.cliente.documento_formatado,
+            str(p.representante),
+            p.get_status_display(),
+            str(p.condicao_pagamento) if p.condicao_pagamento_id else None,
+            p.v_prod,
+            p.v_desc,
+            p.v_frete,
+            p.v_ipi,
+            p.v_st,
+            p.v_nf,
+            "Sim" if p.tem_bloqueio else "Não",
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        contexto = super().get_context_data(**kwargs)
+        contexto["pode_criar"] = self.request.user.has_perm("vendas.add_pedido")
+        return contexto
+
+
+# --- new order ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("vendas.add_pedido", raise_exception=True)
+def pedido_novo(request: HttpRequest) -> HttpResponse:
+    cliente = None
+    if request.method == "POST":
+        form = PedidoNovoForm(request.POST)
+        if form.is_valid():
+            try:
+                calculo = pedido_criar(
+                    cliente_id=form.cleaned_data["cliente"],
+                    tipo=form.cleaned_data["tipo"],
+                    ator=request.user,  # type: ignore[arg-type]
+                )
+            except ErroPedido as erro:
+                form.add_error(None, erro.mensagem)
+            else:
+                return redirect("vendas:pedido-detalhe", calculo.pedido.pk)
+    else:
+        form = PedidoNovoForm(initial={"cliente": request.GET.get("cliente")})
+    valor = form["cliente"].value()
+    if valor and str(valor).isdigit():
+        cliente = (
+            selectors.Cliente.objects.visiveis_para(request.user)  # type: ignore[arg-type]
+            .filter(pk=int(valor))
+            .first()
+        )
+    return render(request, "vendas/pedido_novo.html", {"form": form, "cliente": cliente})
+
+
+@login_required
+@permission_required("vendas.add_pedido", raise_exception=True)
+@require_GET
+def cliente_buscar(request: HttpRequest) -> HttpResponse:
+    clientes = selectors.clientes_buscar(
+        user=request.user,
+        termo=request.GET.get("q", ""),  # type: ignore[arg-type]
+    )
+    return render(
+        request,
+        "vendas/partials/cliente_opcoes.html",
+        {"clientes": clientes, "termo": request.GET.get("q", "")},
+    )
+
+
+# --- the order entry page -------------------------------------------------------------------
+
+
+def _contexto(request: HttpRequest, pedido: Pedido, itens: list[ItemPedido]) -> dict[str, Any]:
+    user = request.user
+    ver_custos = user.has_perm("produtos.ver_custos")
+    # Reps see that a margin is out of range (it blocks: they must know what to fix) but never
+    # the figures (template); cost-only warnings ("sem custo") are not theirs to see at all.
+    problemas = [
+        p for p in pedido.problemas if ver_custos or not p.get("revela_custo") or p.get("bloqueia")
+    ]
+    ocultos = len(pedido.problemas) - len(problemas)
+    pode_alterar = pedido.editavel and user.has_perm("vendas.change_pedido")
+    return {
+        "pedido": pedido,
+        "itens": itens,
+        "ativos": [i for i in itens if i.status == StatusItem.ATIVO],
+        "problemas": problemas,
+        "problemas_ocultos": ocultos,
+        "bloqueantes": sum(1 for p in pedido.problemas if p["bloqueia"]),
+        "ver_custos": ver_custos,
+        "pode_alterar": pode_alterar,
+        "pode_enviar": pode_alterar
+        and pedido.status in (StatusPedido.EM_DIGITACAO, StatusPedido.APROVADO),
+        "abas": ABAS,
+        "rotulos_problema": {k: v.rotulo for k, v in PROBLEMAS.items()},
+    }
+
+
+def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPedido]) -> dict:
+    ctx = _contexto(request, pedido, itens)
+    ctx.update(
+        eventos=list(selectors.pedido_eventos(pedido)[:200]),
+        solicitacoes=list(selectors.pedido_solicitacoes(pedido)),
+        motivos=list(MotivoCancelamento.objects.filter(ativo=True)),
+        cabecalho=CabecalhoForm(
+            instance=pedido,
+            initial={"versao": pedido.versao},
+            url=reverse("vendas:cabecalho-alterar", args=[pedido.pk]),
+            editavel=ctx["pode_alterar"],
+        ),
+        form_item=ItemAdicionarForm(initial={"versao": pedido.versao}),
+        form_enviar=EnviarForm(initial={"versao": pedido.versao}),
+    )
+    return ctx
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_GET
+def pedido_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    itens = selectors.pedido_itens(pedido)
+    ctx = _contexto_completo(request, pedido, itens)
+    ctx["aba"] = request.GET.get("aba", "itens")
+    return render(request, "vendas/pedido_detalhe.html", ctx)
+
+
+def _atualizacao(request: HttpRequest, calculo: Calculo, **extra: Any) -> HttpResponse:
+    """The items table (target) + totals, closing tab, alçadas, header status, version and
+    history out-of-band: each is the partial the page includes."""
+    pedido = calculo.pedido
+    pedido.refresh_from_db(fields=["status", "versao", "atualizado_por", "atualizado_em"])
+    itens = calculo.itens
+    for item in itens:  # a product's unit was already loaded with it
+        if item.unidade_id == item.produto.unidade_id:
+            item.unidade = item.produto.unidade
+    ctx = _contexto(request, pedido, itens)
+    ctx.update(
+        eventos=list(selectors.pedido_eventos(pedido)[:200]),
+        motivos=list(MotivoCancelamento.objects.filter(ativo=True)),
+        oob=True,
+        **extra,
+    )
+    resposta = render(request, "vendas/partials/pedido_atualizacao.html", ctx)
+    patch_vary_headers(resposta, ("HX-Request",))
+    return resposta
+
+
+def _recusa(request: HttpRequest, mensagem: str, *, conflito: bool = False) -> HttpResponse:
+    resposta = render(
+        request,
+        "vendas/partials/pedido_mensagem.html",
+        {"mensagem": mensagem, "conflito": conflito},
+    )
+    resposta["HX-Retarget"] = "#pedido-mensagens"
+    resposta["HX-Reswap"] = "innerHTML"
+    return resposta
+
+
+def _erros(form: Any) -> str:
+    partes = []
+    for campo, erros in form.errors.items():
+        rotulo = form.fields[campo].label if campo in form.fields else ""
+        partes.append(f"{rotulo}: {' '.join(erros)}" if rotulo else " ".join(erros))
+    return "Verifique: " + "; ".join(partes)
+
+
+def _pedido_para_alterar(request: HttpRequest, pk: int) -> Pedido:
+    if not request.user.has_perm("vendas.change_pedido"):
+        raise Http404
+    return selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+
+
+@login_required
+@require_POST
+def item_adicionar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    form = ItemAdicionarForm(request.POST)
+    if not form.is_valid():
+        return _recusa(request, _erros(form))
+    d = form.cleaned_data
+    try:
+        calculo = item_adicionar(
+            pedido_id=pedido.pk,
+            versao=d["versao"],
+            produto=d["produto"],
+            quantidade=d["quantidade"],
+            desconto_percentual=d.get("desconto_percentual") or 0,
+            novo_preco=d.get("novo_preco"),
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ConflitoVersao as erro:
+        return _recusa(request, erro.mensagem, conflito=True)
+    except ErroPedido as erro:
+        return _recusa(request, erro.mensagem)
+    return _atualizacao(request, calculo, item_novo=True)
+
+
+@login_required
+@require_POST
+def item_alterar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    registro = ItemPedido.objects.filter(pedido=pedido, pk=item).first()
+    if registro is None:
+        raise Http404
+    form = ItemAlterarForm(request.POST, produto_id=registro.produto_id)
+    if not form.is_valid():
+        return _recusa(request, f"Item {registro.sequencia}: {_erros(form)}")
+    try:
+        calculo = item_alterar(
+            pedido_id=pedido.pk,
+            item_id=registro.pk,
+            versao=form.cleaned_data["versao"],
+            dados=form.dados_alterados(),
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ConflitoVersao as erro:
+        return _recusa(request, erro.mensagem, conflito=True)
+    except ErroPedido as erro:
+        return _recusa(request, erro.mensagem)
+    return _atualizacao(request, calculo)
+
+
+@login_required
+@require_POST
+def item_cancelar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    registro = ItemPedido.objects.filter(pedido=pedido, pk=item).first()
+    if registro is None:
+        raise Http404
+    form = ItemCancelarForm(request.POST)
+    if not form.is_valid():
+        return _recusa(request, f"Item {registro.sequencia}: {_erros(form)}")
+    try:
+        calculo = item_cancelar(
+            pedido_id=pedido.pk,
+            item_id=registro.pk,
+            versao=form.cleaned_data["versao"],
+            motivo=form.cleaned_data["motivo"],
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ConflitoVersao as erro:
+        return _recusa(request, erro.mensagem, conflito=True)
+    except ErroPedido as erro:
+        return _recusa(request, erro.mensagem)
+    return _atualizacao(request, calculo)
+
+
+@login_required
+@require_POST
+def cabecalho_alterar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    # A header field is sent alone (htmx on change): the others keep their current values.
+    dados_form = model_to_dict(pedido, fields=CAMPOS_CABECALHO)
+    dados_form.update({k: v for k, v in request.POST.items() if k in (*CAMPOS_CABECALHO, "versao")})
+    form = CabecalhoForm(dados_form, instance=pedido)
+    if not form.is_valid():
+        return _recusa(request, _erros(form))
+    dados = {c: form.cleaned_data[c] for c in CAMPOS_CABECALHO if c in request.POST}
+    try:
+        calculo = pedido_alterar_cabecalho(
+            pedido_id=pedido.pk,
+            versao=form.cleaned_data["versao"],
+            dados=dados,
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ConflitoVersao as erro:
+        return _recusa(request, erro.mensagem, conflito=True)
+    except ErroPedido as erro:
+        return _recusa(request, erro.mensagem)
+    return _atualizacao(request, calculo)
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_GET
+def produto_buscar(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    termo = request.GET.get("q", "")
+    produtos = selectors.produtos_buscar(pedido=pedido, termo=termo)
+    return render(
+        request, "vendas/partials/produto_resultados.html", {"produtos": produtos, "termo": termo}
+    )
+
+
+def _acao_status(request: HttpRequest, pk: int, acao: str) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    destino = reverse("vendas:pedido-detalhe", args=[pedido.pk])
+    try:
+        if acao == "enviar":
+            form = EnviarForm(request.POST)
+            if not form.is_valid():
+                raise ErroPedido(_erros(form))
+            envio = pedido_enviar(
+                pedido_id=pedido.pk,
+                versao=form.cleaned_data["versao"],
+                justificativa=form.cleaned_data["justificativa"],
+                ator=request.user,  # type: ignore[arg-type]
+            )
+            if envio.solicitacao:
+                quem = envio.solicitacao.aprovador or "um administrador"
+                messages.warning(
+                    request,
+                    f"Desconto acima da sua alçada: o pedido {pedido.numero} foi para aprovação "
+                    f"({envio.solicitacao.papel_aprovador}, nível {envio.solicitacao.nivel}: "
+                    f"{quem}).",
+                )
+            else:
+                messages.success(request, f"Pedido {pedido.numero} enviado.")
+        elif acao == "retirar":
+            form = VersaoForm(request.POST)
+            if not form.is_valid():
+                raise ErroPedido(_erros(form))
+            pedido_retirar_solicitacao(
+                pedido_id=pedido.pk,
+                versao=form.cleaned_data["versao"],
+                ator=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, "Solicitação retirada: o pedido voltou para digitação.")
+        else:
+            form = CancelarPedidoForm(request.POST)
+            if not form.is_valid():
+                raise ErroPedido(_erros(form))
+            pedido_cancelar(
+                pedido_id=pedido.pk,
+                versao=form.cleaned_data["versao"],
+                motivo=form.cleaned_data["motivo"],
+                ator=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, f"Pedido {pedido.numero} cancelado.")
+    except ErroPedido as erro:
+        messages.error(request, erro.mensagem)
+        destino += "?aba=fechamento" if acao == "enviar" else ""
+    return redirect(destino)
+
+
+@login_required
+@require_POST
+def pedido_enviar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _acao_status(request, pk, "enviar")
+
+
+@login_required
+@require_POST
+def pedido_retirar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _acao_status(request, pk, "retirar")
+
+
+@login_required
+@require_POST
+def pedido_cancelar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _acao_status(request, pk, "cancelar")
+
+
+# --- approval queue ------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("vendas.aprovar_pedido", raise_exception=True)
+@require_GET
+def aprovacao_fila(request: HttpRequest) -> HttpResponse:
+    fila = list(selectors.fila_aprovacao(request.user)[:200])  # type: ignore[arg-type]
+    return render(request, "vendas/aprovacao_fila.html", {"fila": fila})
+
+
+@login_required
+@permission_required("vendas.aprovar_pedido", raise_exception=True)
+def aprovacao_decidir(request: HttpRequest, pk: int) -> HttpResponse:
+    solicitacao = selectors.solicitacao_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    pedido = selectors.pedido_obter(user=request.user, pk=solicitacao.pedido_id)  # type: ignore[arg-type]
+    form = DecisaoForm(request.POST or None, initial={"versao": pedido.versao})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            servico = pedido_aprovar if d["decisao"] == "aprovar" else pedido_recusar
+            servico(
+                solicitacao_id=solicitacao.pk,
+                versao=d["versao"],
+                comentario=d["comentario"],
+                ator=request.user,  # type: ignore[arg-type]
+            )
+        except ErroPedido as erro:
+            form.add_error(None, erro.mensagem)
+        else:
+            rotulo = "aprovado" if d["decisao"] == "aprovar" else "recusado"
+            messages.success(request, f"Pedido {pedido.numero} {rotulo}.")
+            return redirect("vendas:aprovacao-fila")
+    itens = selectors.pedido_itens(pedido)
+    ctx = _contexto(request, pedido, itens)
+    ctx.update(solicitacao=solicitacao, form=form, decisoes=DecisaoAprovacao)
+    return render(request, "vendas/aprovacao_decidir.html", ctx)
