@@ -24,7 +24,9 @@ import math
 import random
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -53,6 +55,7 @@ T = TypeVar("T")
 
 SENHA_DEMO = "demo1234"
 LOTE_PADRAO = 25_000
+LIMIAR_MASSA = 100_000  # from here on, drop and rebuild plain indexes (see gerar_clientes)
 SEMENTE_PADRAO = 2024
 ANOS_HISTORICO = 3
 
@@ -1100,6 +1103,61 @@ def _copiar(nome: str, linhas: list[tuple[Any, ...]]) -> None:
             copia.write_row(linha)
 
 
+@contextmanager
+def _gatilhos(*, historico: bool, contexto: str) -> Iterator[None]:
+    """Inside a transaction: how the row triggers behave while demo data is copied in.
+
+    historico=False: skip row triggers (pghistory) and FK checks (session_replication_role),
+    restored on the way out.
+
+    historico=True: keep them, but define the settings the pgtrigger/pghistory trigger
+    functions read. Unset, `current_setting()` raises inside an EXCEPTION block on every row,
+    and those aborted subtransactions make a big transaction quadratic (measured: 16,000
+    inserted rows 7.4 s; with the settings 1.2 s, and 64,000 rows 4.7 s). The context also
+    labels the history rows as demo data.
+    """
+    with connection.cursor() as cur:
+        if historico:
+            cur.execute(
+                "SELECT set_config('pgtrigger.ignore', '{}', true),"
+                " set_config('pghistory.context_id', %s, true),"
+                " set_config('pghistory.context_metadata', %s, true)",
+                [contexto, '{"fonte": "gerar_demo"}'],
+            )
+            yield
+            return
+        cur.execute("SELECT current_setting('session_replication_role')")
+        antes = cur.fetchone()[0]
+        cur.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SELECT set_config('session_replication_role', %s, true)", [antes])
+
+
+def _indices_secundarios() -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the plain indexes of the tables demo writes.
+
+    Unique and constraint indexes stay: they guard the data (the document check reads the
+    unique index on documento) and are cheap here (pk and external code grow with the id).
+    """
+    tabelas = [tabela for tabela, _ in TABELAS_COPY.values()]
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT i.relname, pg_get_indexdef(ix.indexrelid)
+            FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid
+            WHERE ix.indrelid = ANY(%s::regclass[])
+              AND NOT ix.indisunique AND NOT ix.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid)
+            ORDER BY i.relname
+            """,
+            [tabelas],
+        )
+        return list(cur.fetchall())
+
+
 def gerar_clientes(
     quantidade: int,
     *,
@@ -1107,12 +1165,20 @@ def gerar_clientes(
     semente: int = SEMENTE_PADRAO,
     lote: int = LOTE_PADRAO,
     historico: bool | None = None,
+    massa: bool | None = None,
     progresso: Callable[[str], None] | None = None,
 ) -> ResumoDemo:
-    """Write `quantidade` clients with all their children, one transaction per chunk.
+    """Write `quantidade` clients with all their children.
 
     `historico=None` keeps the pghistory triggers only when the DB user can't disable them;
     `historico=False` requires a superuser DB role (session_replication_role).
+
+    Small loads commit one transaction per chunk. A mass load (`massa`; by default from
+    LIMIAR_MASSA clients on, without history) runs in ONE transaction that drops the plain
+    indexes of the touched tables, loads, and recreates them: building an index once is
+    far cheaper than maintaining it row by row (1M clients: 335 s → 165 s). Being one
+    transaction, an interrupted load leaves neither rows nor missing indexes; but the tables
+    are locked (ACCESS EXCLUSIVE) until it commits.
     """
     inicio = time.monotonic()
     superusuario = _superusuario_do_banco()
@@ -1122,34 +1188,43 @@ def gerar_clientes(
         raise RuntimeError("Gerar sem histórico exige um usuário superusuário no Postgres.")
     gerador = GeradorClientes(base, carregar_cidades(), semente=semente, total=quantidade)
     resumo = ResumoDemo(historico=historico, linhas=dict.fromkeys(TABELAS_COPY, 0))
-    feitos = 0
-    while feitos < quantidade:
-        n = min(lote, quantidade - feitos)
-        with transaction.atomic():
-            ids = _reservar_ids(n)
-            tipos = gerador.tipos(ids)
-            docs = _documentos(ids, tipos)
-            linhas = gerador.linhas(ids, tipos, docs, feitos)
-            with connection.cursor() as cur:
-                cur.execute("SELECT current_setting('session_replication_role')")
-                papel_antes = cur.fetchone()[0]
-                if not historico:
-                    cur.execute("SET LOCAL session_replication_role = replica")
-            try:
-                for nome in TABELAS_COPY:
-                    _copiar(nome, getattr(linhas, nome))
-                    resumo.linhas[nome] += len(getattr(linhas, nome))
-            finally:
-                if not historico:
-                    with connection.cursor() as cur:
-                        cur.execute(
-                            "SELECT set_config('session_replication_role', %s, true)",
-                            [papel_antes],
-                        )
-        feitos += n
+    contexto = str(uuid.uuid4())  # one pghistory context for the whole run
+
+    def escrever(feitos: int, n: int) -> None:
+        ids = _reservar_ids(n)
+        tipos = gerador.tipos(ids)
+        linhas = gerador.linhas(ids, tipos, _documentos(ids, tipos), feitos)
+        for nome in TABELAS_COPY:
+            _copiar(nome, getattr(linhas, nome))
+            resumo.linhas[nome] += len(getattr(linhas, nome))
         if progresso:
             decorrido = time.monotonic() - inicio
+            feitos += n
             progresso(f"  {_milhar(feitos)}/{_milhar(quantidade)} clientes ({decorrido:.1f} s)")
+
+    if massa is None:
+        massa = not historico and quantidade >= LIMIAR_MASSA
+    if massa and historico:
+        raise ValueError("A carga em massa (sem índices) não grava histórico.")
+    if massa:
+        with transaction.atomic(), _gatilhos(historico=False, contexto=contexto):
+            indices = _indices_secundarios()
+            with connection.cursor() as cur:
+                for nome, _ in indices:
+                    cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(nome)))
+            for feitos in range(0, quantidade, lote):
+                escrever(feitos, min(lote, quantidade - feitos))
+            antes = time.monotonic()
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                for _, definicao in indices:
+                    cur.execute(definicao)
+            if progresso:
+                progresso(f"  {len(indices)} índices recriados em {time.monotonic() - antes:.1f} s")
+    else:
+        for feitos in range(0, quantidade, lote):
+            with transaction.atomic(), _gatilhos(historico=historico, contexto=contexto):
+                escrever(feitos, min(lote, quantidade - feitos))
     with connection.cursor() as cur:
         for tabela, _ in TABELAS_COPY.values():
             cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(tabela)))

@@ -19,6 +19,8 @@ from cadastro.demo import (
     USUARIOS_DEMO,
     _documentos,
     documento_demo,
+    garantir_base,
+    gerar_clientes,
     gerar_demo,
 )
 from cadastro.geografia import consultar_cep
@@ -270,6 +272,10 @@ def test_com_historico_grava_eventos_pghistory():
     resumo = gerar_demo(clientes=10, historico=True)
     assert resumo.historico is True
     assert m.Cliente.pgh_event_model.objects.count() == 10
+    # all in one pghistory context that says where they came from
+    eventos = m.Cliente.pgh_event_model.objects
+    assert eventos.values("pgh_context_id").distinct().count() == 1
+    assert eventos.first().pgh_context.metadata == {"fonte": "gerar_demo"}
     assert m.Endereco.pgh_event_model.objects.count() == m.Endereco.objects.count()
 
 
@@ -280,3 +286,29 @@ def test_comando_imprime_resumo_e_logins():
     assert "15 clientes gerados" in texto
     assert "rep1" in texto and "demo1234" in texto
     assert m.Cliente.objects.count() == 15
+
+
+def _indices() -> set[tuple[str, str]]:
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'cadastro\\_%%'"
+        )
+        return set(cur.fetchall())
+
+
+def test_carga_em_massa_recria_os_mesmos_indices():
+    # given the indexes before a mass load
+    antes = _indices()
+    base = garantir_base()
+    # when a (small) mass load drops and rebuilds the plain indexes
+    resumo = gerar_clientes(30, base=base, massa=True, lote=7)
+    # then every index is back, identical, and the data is whole
+    assert _indices() == antes
+    assert resumo.clientes_novos == m.Cliente.objects.count() == 30
+    assert m.EventoCliente.objects.count() == 30
+    assert _papel_replicacao() == "origin"
+
+
+def test_carga_em_massa_nao_combina_com_historico():
+    with pytest.raises(ValueError, match="histórico"):
+        gerar_clientes(5, base=garantir_base(), massa=True, historico=True)
