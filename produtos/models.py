@@ -164,7 +164,14 @@ class ProdutoQuerySet(models.QuerySet["Produto"]):
         return self.filter(ativo=True, bloqueado=False)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["atualizado_em"])
+# Statement-level triggers: one history INSERT per statement, so bulk writes (demo data, price
+# import) stay set-based instead of paying a PL/pgSQL call per row.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["atualizado_em"],
+    level=pghistory.Statement,
+)
 class Produto(models.Model):
     codigo = models.CharField("código", max_length=30, unique=True)
     descricao = models.CharField("descrição", max_length=200)
@@ -516,7 +523,12 @@ class PrecoListaQuerySet(models.QuerySet["PrecoLista"]):
         return self.filter(Q(fim__isnull=True) | Q(fim__gte=data), inicio__lte=data)
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    level=pghistory.Statement,
+)
 class PrecoLista(models.Model):
     """List price of a product in a price table OR for one client, valid from `inicio` to `fim`.
 
