@@ -360,6 +360,15 @@ def perguntas_do_pedido(contexto: Contexto, matrizes: Sequence[str]) -> list[Per
     ]
 
 
+def _limpo(valor: Decimal | None) -> Decimal | None:
+    """12.0000 → 12, 1.6500 → 1.65 (o banco guarda 4 casas; a saída do motor fica legível)."""
+    if valor is None:
+        return None
+    if valor == valor.to_integral_value():
+        return valor.quantize(Decimal(1))
+    return valor.normalize()
+
+
 def regra_item(respostas: Mapping[str, Resposta]) -> RegraItem:
     """As respostas fiscais de um item → `RegraItem` do motor (None onde nenhuma respondeu)."""
     ipi = respostas[TipoMatriz.IPI].regra
@@ -378,18 +387,18 @@ def regra_item(respostas: Mapping[str, Resposta]) -> RegraItem:
         for nome, matriz in MATRIZ_DO_MOTOR.items()
     }
     return RegraItem(
-        ipi=ipi.aliquota if ipi else None,
-        icms=icms.aliquota if icms else None,
-        red_bc_icms=icms.reducao_base if icms else None,
+        ipi=_limpo(ipi.aliquota) if ipi else None,
+        icms=_limpo(icms.aliquota) if icms else None,
+        red_bc_icms=_limpo(icms.reducao_base) if icms else None,
         sujeito_st=sujeito_st,
-        mva=st.mva if st and st.aplica_st else None,
+        mva=_limpo(st.mva) if st and st.aplica_st else None,
         ajustar_mva=bool(st and st.ajustar_mva),
-        red_bc_st=st.reducao_base if st and st.aplica_st else None,
-        icms_interno_destino=interna_destino,
-        fcp=icms.fcp if icms else None,
+        red_bc_st=_limpo(st.reducao_base) if st and st.aplica_st else None,
+        icms_interno_destino=_limpo(interna_destino),
+        fcp=_limpo(icms.fcp) if icms else None,
         difal_metodo=icms.metodo_difal if icms else None,  # type: ignore[arg-type]
-        pis=pis_cofins.aliquota_pis if pis_cofins else None,
-        cofins=pis_cofins.aliquota_cofins if pis_cofins else None,
+        pis=_limpo(pis_cofins.aliquota_pis) if pis_cofins else None,
+        cofins=_limpo(pis_cofins.aliquota_cofins) if pis_cofins else None,
         chaves=chaves_por_motor,
     )
 
@@ -502,7 +511,7 @@ def montar_pedido(
                 multiplo=multiplo,
                 origem=int(item.produto.origem),
                 custo_unitario=item.custo_unitario,
-                percentual_comissao=(comissao.percentual or ZERO) if comissao else ZERO,
+                percentual_comissao=(_limpo(comissao.percentual) or ZERO) if comissao else ZERO,
                 custo_frete=item.custo_frete,
                 custo_financeiro=item.custo_financeiro,
             )

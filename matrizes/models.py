@@ -4,7 +4,7 @@ Uma só tabela guarda as regras de todas as matrizes. Cada regra casa com alguma
 (colunas anuláveis: NULL = "qualquer valor") e tem uma vigência [início, fim] em datas,
 inclusiva nas duas pontas. A pergunta "qual a alíquota de ICMS deste item, nesta data?" é
 respondida pela regra vigente mais específica (a que preenche mais dimensões, todas casando);
-ver `matrizes/fetch.py` e `docs/matrizes.md`.
+ver `matrizes/fetch.py` e `docs/engine.md` ("Com as matrizes").
 
 Versionamento: uma regra que já vigorou (início antes de hoje) nunca é alterada; editar cria
 uma nova versão e encerra a anterior na véspera (`matrizes/services.py`), de modo que perguntar

@@ -224,7 +224,7 @@ def _converter(coluna: ColunaRegra, valor: Any) -> Any:
         return int(numero)
     texto = _texto(valor)
     if texto is None:
-        return None
+        return "" if campo == "observacao" else None
     if campo == "matriz":
         matriz = _MATRIZES.get(_normalizar(texto))
         if matriz is None:

@@ -418,7 +418,7 @@ def regra_importar_view(request: HttpRequest) -> HttpResponse:
     """Importação síncrona de planilhas pequenas (até MAXIMO_LINHAS_IMPORTACAO), tudo ou nada.
 
     Matrizes são tabelas de centenas de linhas; a importação assíncrona com progresso do app
-    `importacoes` não existia quando esta tela foi feita (ver docs/matrizes.md).
+    `importacoes` ainda não estava pronta quando esta tela foi feita.
     """
     erros: dict[int, list[str]] = {}
     erro_arquivo = ""
