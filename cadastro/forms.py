@@ -340,8 +340,22 @@ class ClienteForm(forms.Form):
             reps |= Q(pk=atual("representante"))
         f["representante"].queryset = get_user_model().objects.filter(reps)
         f["representante"].label_from_instance = lambda u: u.get_full_name() or u.username
+        for campo in f.values():
+            if isinstance(campo, forms.ModelChoiceField):
+                campo.empty_label = "Selecione…" if campo.required else "—"
         if cliente is None:
             del f["versao"]
+            self._sugerir_carteira()
+
+    def _sugerir_carteira(self) -> None:
+        """A rep with a single carteira starts with it (and themself as responsible)."""
+        if self.is_bound:
+            return
+        carteiras = list(self.fields["carteira"].queryset[:2])
+        if len(carteiras) == 1:
+            self.initial.setdefault("carteira", carteiras[0].pk)
+            if self.fields["representante"].queryset.filter(pk=self.user.pk).exists():
+                self.initial.setdefault("representante", self.user.pk)
 
     @staticmethod
     def _inicial(cliente: Cliente) -> dict[str, Any]:
@@ -414,13 +428,16 @@ class EnderecoForm(forms.Form):
     numero = _texto("Número", maximo=20)
     complemento = _texto("Complemento", maximo=80)
     bairro = _texto("Bairro", maximo=80)
-    uf = forms.ChoiceField(label="UF", choices=VAZIO + UFS)
+    uf = forms.ChoiceField(label="UF", choices=VAZIO + [(s, f"{s} – {nome}") for s, nome in UFS])
     municipio = forms.ModelChoiceField(
         label="Município",
         queryset=Municipio.objects.all(),
         error_messages={"invalid_choice": "Escolha um município da lista."},
     )
     principal = forms.BooleanField(label="Endereço principal", required=False)
+
+    # The block the CEP lookup re-renders (what the person typed there comes back unchanged).
+    CAMPOS_DO_CEP = ("logradouro", "numero", "complemento", "bairro", "uf", "municipio")
 
     def __init__(self, *args: Any, endereco: Endereco | None = None, **kwargs: Any) -> None:
         if endereco is not None and "initial" not in kwargs:
@@ -437,6 +454,22 @@ class EnderecoForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.limitar_municipios(self._valor("uf"))
+        # CEP blur (change) → the server fills the address block; UF change → its municipalities.
+        self.fields["cep"].widget.attrs.update(
+            {
+                "hx-get": reverse("cadastro:cep-consultar"),
+                "hx-trigger": "change",
+                "hx-target": "#endereco-cep",
+                "hx-include": ", ".join(f"#id_{c}" for c in self.CAMPOS_DO_CEP),
+            }
+        )
+        self.fields["uf"].widget.attrs.update(
+            {
+                "hx-get": reverse("cadastro:municipio-opcoes"),
+                "hx-trigger": "change",
+                "hx-target": "#id_municipio",
+            }
+        )
 
     def _valor(self, campo: str) -> Any:
         if self.is_bound:

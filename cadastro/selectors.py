@@ -186,6 +186,9 @@ class EntradaHistorico:
     objeto: str
     acao: str
     mudancas: list[Mudanca] = field(default_factory=list)
+    # An update with no earlier snapshot (rows loaded in bulk with the triggers off, before
+    # the audit existed): what changed is unknown, only that it changed.
+    sem_anterior: bool = False
 
 
 def _campos_por_coluna(modelo: type[models.Model]) -> dict[str, models.Field]:
@@ -269,6 +272,22 @@ def historico_cliente(cliente: Cliente, *, pagina: Any = 1, por_pagina: int = 25
         for obj in relacionado._default_manager.filter(pk__in=chaves):
             nomes[(relacionado, obj.pk)] = str(obj)
 
+    # Updates without a diff: the first snapshot of a row (no earlier event to compare with)
+    # or a change of hidden columns only. One query per event table tells them apart.
+    primeiros: set[tuple[str, str]] = set()
+    sem_diff: dict[str, set[str]] = {}
+    for e in eventos:
+        if e.pgh_label == "update" and e.pgh_diff is None:
+            sem_diff.setdefault(e.pgh_model, set()).add(e.pgh_obj_id)
+    for rotulo_evento, objetos in sem_diff.items():
+        tabela = apps.get_model(rotulo_evento)
+        for obj_id, primeiro in (
+            tabela.objects.filter(pgh_obj_id__in=objetos)
+            .values_list("pgh_obj_id")
+            .annotate(primeiro=models.Min("pgh_id"))
+        ):
+            primeiros.add((f"{rotulo_evento}:{primeiro}", str(obj_id)))
+
     usuarios_ids = {(e.pgh_context or {}).get("user") for e in eventos} - {None}
     usuarios = get_user_model().objects.in_bulk(usuarios_ids) if usuarios_ids else {}
 
@@ -277,7 +296,12 @@ def historico_cliente(cliente: Cliente, *, pagina: Any = 1, por_pagina: int = 25
         modelo = modelos[e.pgh_obj_model]
         contexto = e.pgh_context or {}
         mudancas = []
-        if e.pgh_label == "update":
+        sem_anterior = False
+        if e.pgh_label == "update" and e.pgh_diff is None:
+            if (e.pgh_slug, e.pgh_obj_id) not in primeiros:
+                continue
+            sem_anterior = True
+        elif e.pgh_label == "update":
             for coluna, (antes, depois) in sorted((e.pgh_diff or {}).items()):
                 campo = colunas[e.pgh_obj_model].get(coluna)
                 if campo is None or campo.name in _OCULTOS:
@@ -307,6 +331,7 @@ def historico_cliente(cliente: Cliente, *, pagina: Any = 1, por_pagina: int = 25
                 objeto=_descrever_objeto(e.pgh_obj_model, e.pgh_data or {}, nomes),
                 acao=_ACOES.get(e.pgh_label, e.pgh_label),
                 mudancas=mudancas,
+                sem_anterior=sem_anterior,
             )
         )
     pagina_obj.object_list = entradas

@@ -391,7 +391,7 @@ def consentimento_registrar_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def cep_consultar(request: HttpRequest) -> HttpResponse:
-    """Fill UF/município/logradouro/bairro from the local CEP table; never blocks the user.
+    """Fill logradouro/bairro/UF/município from the local CEP table; never blocks the user.
 
     Receives the address form's current values (hx-include) and returns the block of fields
     that the CEP decides, keeping what the person typed where the CEP knows nothing better.
@@ -403,8 +403,9 @@ def cep_consultar(request: HttpRequest) -> HttpResponse:
     if resultado.municipio_id:
         dados["municipio"] = str(resultado.municipio_id)
     if resultado.precisao == "logradouro":
-        dados["logradouro"] = resultado.logradouro
-        dados["bairro"] = resultado.bairro
+        for campo in ("logradouro", "bairro"):
+            if getattr(resultado, campo):
+                dados[campo] = getattr(resultado, campo)
     form = EnderecoForm(initial={k: dados.get(k, "") for k in EnderecoForm.base_fields})
     mensagem = resultado.mensagem if dados.get("cep", "").strip() else ""
     resposta = render(

@@ -345,3 +345,14 @@ def test_pessoa_de_contato_email_e_fone(db):
     assert form.cleaned_data["telefone"] == "1134567890"
     ruim = PessoaContatoForm({"nome": "Ana", "tipo": tipo.pk, "email": "ana@", "telefone": "12"})
     assert set(ruim.errors) == {"email", "telefone"}
+
+
+def test_rep_com_uma_carteira_comeca_com_ela_e_como_responsavel(pessoas):
+    form = ClienteForm(user=pessoas.usuarios["dono"])
+    assert form["carteira"].value() == pessoas.a.pk
+    assert form["representante"].value() == pessoas.usuarios["dono"].pk
+    # the supervisor sees two carteiras: nothing is guessed
+    from tests.factories import CarteiraFactory
+
+    CarteiraFactory(representante=pessoas.usuarios["dono"])
+    assert ClienteForm(user=pessoas.usuarios["supervisor"])["carteira"].value() is None

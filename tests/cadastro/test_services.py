@@ -643,3 +643,27 @@ def test_carteira_visivel_do_supervisor_aceita(pessoas, aux):
         ator=pessoas.usuarios["supervisor"],
     )
     assert cliente.carteira == outra
+
+
+def test_historico_de_linha_sem_registro_anterior_aparece_sem_diff(pessoas):
+    # given a client loaded in bulk with the triggers off (no insert snapshot in the audit)
+    cliente = ClienteFactory(carteira=pessoas.a)
+    ClienteEvent.objects.filter(pgh_obj_id=cliente.pk).delete()
+    tel = TelefoneFactory(cliente=cliente)
+    TelefoneEvent.objects.filter(pgh_obj_id=tel.pk).delete()
+    # when it is edited for the first time
+    services.cliente_atualizar(
+        cliente=cliente, dados={"nome": "Novo"}, ator=pessoas.usuarios["dono"]
+    )
+    services.telefone_salvar(
+        cliente=cliente, telefone=tel, dados={"whatsapp": True}, ator=pessoas.usuarios["dono"]
+    )
+    # then each edit is listed, flagged as having no earlier values, never silently dropped
+    entradas = list(selectors.historico_cliente(cliente))
+    resumo = {(e.modelo, e.sem_anterior, tuple(m.campo for m in e.mudancas)) for e in entradas}
+    assert resumo == {
+        ("Cliente", True, ()),
+        ("Telefone", True, ()),
+        # the same save then promoted the phone to principal: that one has a real diff
+        ("Telefone", False, ("principal",)),
+    }
