@@ -202,5 +202,6 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
         estoques,
     )
     with connection.cursor() as c:
-        c.execute("ANALYZE produtos_produto")
+        for tabela in ("produto", "precolista", "custo", "estoque"):
+            c.execute(f"ANALYZE produtos_{tabela}")
     return n

@@ -609,7 +609,11 @@ class PrecoLista(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["cliente"], name="preco_cliente")]
+        indexes = [
+            # "Price of product P in table T on date D" / "… for client C": one index probe.
+            models.Index(fields=["produto", "tabela", "inicio"], name="preco_produto_tabela"),
+            models.Index(fields=["cliente", "produto", "inicio"], name="preco_cliente_produto"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.produto.codigo} {self.tabela or self.cliente}: {self.preco}"
