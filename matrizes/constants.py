@@ -35,6 +35,25 @@ class TipoMatriz(models.TextChoices):
     DESCONTO_ACRESCIMO = "DESCONTO_ACRESCIMO", "Matriz de desconto/acréscimo"
 
 
+# Nome curto de cada matriz, para colunas de tabela.
+ROTULO_CURTO: dict[str, str] = {
+    "ICMS": "ICMS",
+    "IPI": "IPI",
+    "ICMS_ST": "ICMS-ST",
+    "PIS_COFINS": "PIS/COFINS",
+    "PIS_COFINS_REPASSE": "PIS/COFINS repasse",
+    "VALOR_MINIMO": "Valor mínimo",
+    "FRETE": "Frete",
+    "ALCADA": "Alçada",
+    "CENARIO_NEGOCIACAO": "Cenário de negociação",
+    "NEGOCIACAO": "Negociação",
+    "UNIDADE_PRODUTO": "Unidade × produto",
+    "CONDICAO_PAGAMENTO_CLIENTE": "Cond. pagamento × cliente",
+    "COMISSAO": "Comissão",
+    "DESCONTO_ACRESCIMO": "Desconto/acréscimo",
+}
+
+
 class Regiao(models.TextChoices):
     """Grandes regiões do IBGE; a região de uma pergunta vem da UF de destino."""
 

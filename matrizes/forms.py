@@ -35,8 +35,13 @@ CAMPOS_FORM = (*DIMENSOES, *FAIXA, *RESULTADOS, *CAMPOS_META)
 BOOL_RESULTADO = ("aplica_st", "ajustar_mva", "permitido")
 
 
+def _widget_data() -> forms.DateInput:
+    # DateInput (não TextInput) para que o valor inicial saia dd/mm/aaaa, não ISO.
+    return forms.DateInput(format="%d/%m/%Y", attrs=ATRIBUTOS_DATA)
+
+
 class CampoData(forms.DateField):
-    widget = forms.TextInput(attrs=ATRIBUTOS_DATA)
+    widget = forms.DateInput(format="%d/%m/%Y", attrs=ATRIBUTOS_DATA)
 
 
 def rotulo_cliente(cliente: Cliente) -> str:
@@ -167,6 +172,7 @@ class RegraForm(forms.ModelForm):
         self.matriz = matriz
         self.instance.matriz = matriz
         self.hoje = hoje or timezone.localdate()
+        self.nova_versao = nova_versao
         definicao = DEFINICOES[matriz]
         visiveis = set(campos_da_matriz(matriz))
         for nome in list(self.fields):
@@ -182,7 +188,7 @@ class RegraForm(forms.ModelForm):
                 campo.widget = forms.TextInput(attrs=ATRIBUTOS_NUMERO)
                 campo.widget.is_localized = True
             elif isinstance(campo, forms.DateField):
-                campo.widget = forms.TextInput(attrs=ATRIBUTOS_DATA)
+                campo.widget = _widget_data()
             elif isinstance(campo, forms.NullBooleanField):
                 vazio = "Qualquer" if nome in DIMENSOES_BOOL else "—"
                 campo.widget = _sim_nao(vazio)
@@ -192,6 +198,10 @@ class RegraForm(forms.ModelForm):
                     campo.empty_label = "Qualquer"
                 elif isinstance(campo, forms.TypedChoiceField):
                     campo.choices = [("", "Qualquer"), *list(campo.choices)[1:]]
+            elif isinstance(campo, forms.TypedChoiceField):
+                campo.choices = [("", "—"), *list(campo.choices)[1:]]
+            elif isinstance(campo, forms.ModelChoiceField):
+                campo.empty_label = "— (a do cadastro)" if nome == "unidade_venda" else "—"
         for nome in definicao.obrigatorios:
             if nome in self.fields and nome not in BOOL_RESULTADO:
                 self.fields[nome].required = True
@@ -226,9 +236,25 @@ class RegraForm(forms.ModelForm):
         self.fields["vigencia_fim"].help_text = "Inclusive; vazio = sem fim."
         self.fields["observacao"].help_text = "Fundamento legal, protocolo, motivo da regra."
 
+    def clean_vigencia_inicio(self) -> dt.date:
+        inicio: dt.date = self.cleaned_data["vigencia_inicio"]
+        if inicio < self.hoje:
+            raise forms.ValidationError(
+                "A vigência não pode começar no passado: mudaria o cálculo de pedidos já "
+                f"feitos. Use {self.hoje:%d/%m/%Y} ou depois."
+            )
+        return inicio
+
     def dados(self) -> dict[str, Any]:
-        """Os valores para o serviço: só os campos desta matriz."""
-        return {nome: self.cleaned_data.get(nome) for nome in self.fields}
+        """Os valores para o serviço: só os campos desta matriz.
+
+        Na edição de regra em uso, início = hoje é o padrão da nova versão: não conta como
+        mudança (assim, mudar só o fim da vigência não cria versão).
+        """
+        dados = {nome: self.cleaned_data.get(nome) for nome in self.fields}
+        if self.nova_versao and dados.get("vigencia_inicio") == self.hoje:
+            del dados["vigencia_inicio"]
+        return dados
 
 
 class ExpirarForm(forms.Form):

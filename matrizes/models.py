@@ -36,6 +36,7 @@ from matrizes.constants import (
     PERCENTUAL_DECIMAL_PLACES,
     PERCENTUAL_MAX_DIGITS,
     RESULTADOS,
+    ROTULO_CURTO,
     ChaveRateioFrete,
     MetodoDifal,
     PapelAprovador,
@@ -379,7 +380,7 @@ class Regra(models.Model):
     def dimensoes_preenchidas(self) -> list[tuple[str, str]]:
         """(rótulo, valor) das dimensões que a regra fixa, para telas e mensagens."""
         return [
-            (str(self._meta.get_field(d).verbose_name), rotulo_valor(self, d))
+            (rotulo_curto(d), rotulo_valor(self, d))
             for d in DIMENSOES
             if self.valor_dimensao(d) is not None
         ]
@@ -387,12 +388,28 @@ class Regra(models.Model):
     def resultados_preenchidos(self) -> list[tuple[str, str]]:
         campos = [*FAIXA, *self.definicao.resultados]
         return [
-            (str(self._meta.get_field(c).verbose_name), rotulo_valor(self, c))
-            for c in campos
-            if getattr(self, c) is not None
+            (rotulo_curto(c), rotulo_valor(self, c)) for c in campos if getattr(self, c) is not None
         ]
 
+    @property
+    def matriz_curta(self) -> str:
+        return ROTULO_CURTO.get(self.matriz, self.matriz)
+
     # --- validação -----------------------------------------------------------------------
+
+    def full_clean(
+        self,
+        exclude: Any = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
+        # Campos que já falharam no formulário chegam em `exclude`: clean() não repete um
+        # segundo erro para eles ("Obrigatório nesta matriz" depois de "campo obrigatório").
+        self._nao_validar = set(exclude or ())
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            self._nao_validar = set()
 
     def clean(self) -> None:
         """Cada matriz aceita só as suas dimensões e exige os seus resultados."""
@@ -434,8 +451,18 @@ class Regra(models.Model):
             erros["percentual_ate"] = "O fim da faixa deve ser maior que o início."
         if self.vigencia_inicio and self.vigencia_fim and self.vigencia_fim < self.vigencia_inicio:
             erros["vigencia_fim"] = "A vigência termina antes de começar."
+        ignorar = getattr(self, "_nao_validar", set())
+        erros = {campo: msg for campo, msg in erros.items() if campo not in ignorar}
         if erros:
             raise ValidationError(erros)
+
+
+def rotulo_curto(campo: str) -> str:
+    """Rótulo do campo sem a unidade ("alíquota (%)" → "alíquota"): o valor já traz % ou R$."""
+    rotulo = str(Regra._meta.get_field(campo).verbose_name)
+    for sufixo in (" (%)", " (R$)"):
+        rotulo = rotulo.removesuffix(sufixo)
+    return rotulo
 
 
 def _preenchido(regra: Regra, campo: str) -> bool:

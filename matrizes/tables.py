@@ -20,11 +20,13 @@ class RegraTable(BaseTable):
         template_name="matrizes/tables/regra_dimensoes.html",
         verbose_name="Quando (dimensões)",
         orderable=False,
+        attrs={"td": {"class": "quebra"}},
     )
     resultado = tables.TemplateColumn(
         template_name="matrizes/tables/regra_resultado.html",
         verbose_name="Resultado",
         orderable=False,
+        attrs={"td": {"class": "quebra"}},
     )
     especificidade = tables.Column(
         verbose_name="Especif.",
@@ -53,4 +55,4 @@ class RegraTable(BaseTable):
         empty_text = "Nenhuma regra encontrada."
 
     def render_matriz(self, record: Regra) -> str:
-        return str(record.get_matriz_display())
+        return record.matriz_curta

@@ -379,3 +379,35 @@ def test_exportar_excel_com_os_filtros_da_tela(
     assert valores["Produto (código)"] == "LAMP-LED"
     assert valores["Alíquota (%)"] == 5.5
     assert valores["Vigente de"] == dt.datetime(2024, 1, 1)
+
+
+def test_editar_so_o_fim_de_regra_em_uso_pela_tela_nao_cria_versao(
+    client: Any, pessoas: Any, catalogo: Catalogo
+) -> None:
+    # given a rule in force since 2024 and its edit form (start date prefilled with today)
+    regra = criar_regra("IPI", ncm="85395000", aliquota=D("5"))
+    _login(client, pessoas, "supervisor")
+    fim = timezone.localdate() + dt.timedelta(days=90)
+    # when only the end date is set
+    resposta = client.post(
+        reverse("matrizes:regra-editar", args=[regra.pk]),
+        {
+            "ncm": "85395000",
+            "aliquota": "5",
+            "vigencia_inicio": _hoje(),
+            "vigencia_fim": fim.strftime("%d/%m/%Y"),
+        },
+    )
+    # then the same rule gets the end date, no new version
+    assert resposta["Location"] == reverse("matrizes:regra-detalhe", args=[regra.pk])
+    regra.refresh_from_db()
+    assert regra.vigencia_fim == fim
+    assert Regra.objects.count() == 1
+
+
+def test_erro_de_campo_obrigatorio_aparece_uma_vez(client: Any, pessoas: Any) -> None:
+    _login(client, pessoas, "supervisor")
+    resposta = client.post(
+        reverse("matrizes:regra-criar"), {**ICMS_POST, "fcp": "", "vigencia_inicio": _hoje()}
+    )
+    assert resposta.context["form"].errors["fcp"] == ["Este campo é obrigatório."]
