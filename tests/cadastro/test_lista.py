@@ -268,6 +268,7 @@ def test_estado_vazio(client, pessoas):
     assert "vazio-estado" in html
     assert "Nenhum cliente encontrado." in html
     assert "limpe os filtros" in html
+    assert "Exportar Excel" not in html  # nothing to export
 
 
 def test_botao_novo_cliente_so_para_quem_pode_criar(client, pessoas):
@@ -376,7 +377,8 @@ def test_exportacao_com_filtro_invalido_volta_para_a_lista(client, pessoas):
 
 
 def test_link_de_exportar_leva_os_filtros_sem_o_cursor(client, pessoas):
-    ClienteFactory.create_batch(3, carteira=pessoas.a)
+    for nome in ["Ana", "Bia", "Caio"]:
+        ClienteFactory(nome=nome, carteira=pessoas.a)
     client.force_login(pessoas.usuarios["dono"])
     html = unescape(
         client.get(URL, {"nome": "a", "ordenar": "-nome", "cursor": "x"}).content.decode()
