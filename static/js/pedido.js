@@ -80,7 +80,7 @@
       $("busca-cliente").value = link.getAttribute("data-rotulo");
       $("cliente-escolhido").textContent = "Escolhido: " + link.getAttribute("data-rotulo");
       $("cliente-opcoes").innerHTML = "";
-      focar(form.querySelector("select, button[type=submit]"));
+      focar(form.querySelector("button[type=submit]"));
     }
   }
   document.addEventListener("click", function (ev) {
@@ -124,7 +124,9 @@
         return;
       }
       var det = el && el.closest ? el.closest("details[open]") : null;
-      if (det) { det.open = false; focar(det.querySelector("summary")); }
+      if (det) { det.open = false; focar(det.querySelector("summary")); return; }
+      // Nothing to cancel: leave the field, so 1…6 and ? work again.
+      if (emCampo(el)) { el.blur(); }
       return;
     }
 
