@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 # código → dotted path of the TipoImportacao subclass.
 _TIPOS: dict[str, str] = {
     "clientes": "cadastro.importacao.ImportacaoClientes",
+    "precos": "produtos.importacao.ImportacaoPrecos",
 }
 
 

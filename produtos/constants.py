@@ -25,31 +25,43 @@ class OrigemMercadoria(models.TextChoices):
 
     NACIONAL = "0", "0 – Nacional, exceto as indicadas nos códigos 3, 4, 5 e 8"
     ESTRANGEIRA_DIRETA = "1", "1 – Estrangeira – Importação direta, exceto a indicada no código 6"
-    ESTRANGEIRA_INTERNO = "2", (
-        "2 – Estrangeira – Adquirida no mercado interno, exceto a indicada no código 7"
+    ESTRANGEIRA_INTERNO = (
+        "2",
+        ("2 – Estrangeira – Adquirida no mercado interno, exceto a indicada no código 7"),
     )
-    NACIONAL_40 = "3", (
-        "3 – Nacional, mercadoria ou bem com Conteúdo de Importação superior a 40% "
-        "e inferior ou igual a 70%"
+    NACIONAL_40 = (
+        "3",
+        (
+            "3 – Nacional, mercadoria ou bem com Conteúdo de Importação superior a 40% "
+            "e inferior ou igual a 70%"
+        ),
     )
-    NACIONAL_PPB = "4", (
-        "4 – Nacional, cuja produção tenha sido feita em conformidade com os processos "
-        "produtivos básicos de que tratam as legislações citadas nos Ajustes"
+    NACIONAL_PPB = (
+        "4",
+        (
+            "4 – Nacional, cuja produção tenha sido feita em conformidade com os processos "
+            "produtivos básicos de que tratam as legislações citadas nos Ajustes"
+        ),
     )
-    NACIONAL_ATE_40 = "5", (
-        "5 – Nacional, mercadoria ou bem com Conteúdo de Importação inferior ou igual a 40%"
+    NACIONAL_ATE_40 = (
+        "5",
+        ("5 – Nacional, mercadoria ou bem com Conteúdo de Importação inferior ou igual a 40%"),
     )
-    ESTRANGEIRA_DIRETA_CAMEX = "6", (
-        "6 – Estrangeira – Importação direta, sem similar nacional, constante em lista da "
-        "CAMEX e gás natural"
+    ESTRANGEIRA_DIRETA_CAMEX = (
+        "6",
+        (
+            "6 – Estrangeira – Importação direta, sem similar nacional, constante em lista da "
+            "CAMEX e gás natural"
+        ),
     )
-    ESTRANGEIRA_INTERNO_CAMEX = "7", (
-        "7 – Estrangeira – Adquirida no mercado interno, sem similar nacional, constante "
-        "lista CAMEX e gás natural"
+    ESTRANGEIRA_INTERNO_CAMEX = (
+        "7",
+        (
+            "7 – Estrangeira – Adquirida no mercado interno, sem similar nacional, constante "
+            "lista CAMEX e gás natural"
+        ),
     )
-    NACIONAL_70 = "8", (
-        "8 – Nacional, mercadoria ou bem com Conteúdo de Importação superior a 70%"
-    )
+    NACIONAL_70 = "8", ("8 – Nacional, mercadoria ou bem com Conteúdo de Importação superior a 70%")
 
 
 # Res. SF 13/2012, art. 1º: 4% interstate rate for these origins.

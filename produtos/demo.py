@@ -107,7 +107,7 @@ def _reservar_ids(tabela: str, n: int) -> list[int]:
 
 def _copiar(tabela: str, colunas: Sequence[str], linhas: Iterable[Sequence[object]]) -> None:
     with connection.cursor() as c:
-        sql = f"COPY {tabela} ({', '.join(colunas)}) FROM STDIN"  # noqa: S608 — fixed names
+        sql = f"COPY {tabela} ({', '.join(colunas)}) FROM STDIN"
         with c.cursor.copy(sql) as copia:
             for linha in linhas:
                 copia.write_row(linha)
@@ -123,7 +123,7 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
     """
     if n <= 0:
         return 0
-    rnd = random.Random(semente)
+    rnd = random.Random(semente)  # noqa: S311 — demo data, not security
     hoje = hoje or timezone.localdate()
     agora = timezone.now()
 
@@ -193,9 +193,7 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
         ["produto_id", "tabela_id", "preco", "inicio", "criado_em", "atualizado_em"],
         precos,
     )
-    _copiar(
-        "produtos_custo", ["produto_id", "data", "custo", "observacao", "criado_em"], custos
-    )
+    _copiar("produtos_custo", ["produto_id", "data", "custo", "observacao", "criado_em"], custos)
     _copiar(
         "produtos_estoque",
         ["produto_id", "armazem_id", "unidade_id", "quantidade", "reservado", "atualizado_em"],

@@ -64,9 +64,7 @@ class ProdutoFilter(df.FilterSet):
     grupo = df.ChoiceFilter(label="Grupo", field_name="grupo_id")
     marca = df.ChoiceFilter(label="Marca", field_name="marca_id")
     tipo = df.ChoiceFilter(label="Tipo", field_name="tipo_id")
-    origem = df.ChoiceFilter(
-        label="Origem", choices=OrigemMercadoria.choices, empty_label="Todas"
-    )
+    origem = df.ChoiceFilter(label="Origem", choices=OrigemMercadoria.choices, empty_label="Todas")
     ncm = df.CharFilter(
         label="NCM (início)",
         field_name="ncm",
@@ -104,9 +102,7 @@ class ProdutoFilter(df.FilterSet):
         }.get(valor, qs)
 
     def filtrar_estoque(self, qs: QuerySet[Produto], name: str, valor: str) -> QuerySet[Produto]:
-        tem = Exists(
-            Estoque.objects.filter(produto=OuterRef("pk"), quantidade__gt=F("reservado"))
-        )
+        tem = Exists(Estoque.objects.filter(produto=OuterRef("pk"), quantidade__gt=F("reservado")))
         return qs.filter(tem if valor == "true" else ~tem)
 
     def escolher_tabela(self, qs: QuerySet[Produto], name: str, valor: str) -> QuerySet[Produto]:

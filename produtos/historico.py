@@ -54,7 +54,11 @@ def _formatar(campo: models.Field, valor: Any, nomes: dict[tuple[Any, Any], str]
         return "Sim" if valor else "Não"
     if isinstance(campo, models.DateTimeField):
         momento = parse_datetime(str(valor))
-        return date_format(timezone.localtime(momento), "SHORT_DATETIME_FORMAT") if momento else str(valor)
+        return (
+            date_format(timezone.localtime(momento), "SHORT_DATETIME_FORMAT")
+            if momento
+            else str(valor)
+        )
     if isinstance(campo, models.DateField):
         dia = parse_date(str(valor)[:10])
         return date_format(dia, "SHORT_DATE_FORMAT") if dia else str(valor)
@@ -84,7 +88,10 @@ def _descrever(rotulo: str, dados: dict[str, Any], nomes: dict[tuple[Any, Any], 
 def historico_produto(produto: Produto, *, pagina: Any = 1, por_pagina: int = 25) -> Page:
     qs = (
         Events.objects.references(produto)
-        .across(apps.get_model("produtos", "ProdutoEvent"), apps.get_model("produtos", "PrecoListaEvent"))
+        .across(
+            apps.get_model("produtos", "ProdutoEvent"),
+            apps.get_model("produtos", "PrecoListaEvent"),
+        )
         .order_by("-pgh_created_at", "-pgh_id")
     )
     pagina_obj = Paginator(qs, por_pagina).get_page(pagina)
@@ -135,7 +142,9 @@ def historico_produto(produto: Produto, *, pagina: Any = 1, por_pagina: int = 25
             for nome in ("preco", "inicio", "fim"):
                 campo = PrecoLista._meta.get_field(nome)
                 valor = (e.pgh_data or {}).get(campo.column)
-                mudancas.append(Mudanca(str(campo.verbose_name), "", _formatar(campo, valor, nomes)))
+                mudancas.append(
+                    Mudanca(str(campo.verbose_name), "", _formatar(campo, valor, nomes))
+                )
         contexto = e.pgh_context or {}
         entradas.append(
             EntradaHistorico(

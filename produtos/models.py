@@ -516,7 +516,8 @@ class PrecoListaQuerySet(models.QuerySet["PrecoLista"]):
         if user.is_superuser or user.has_perm("cadastro.ver_todos_clientes"):
             return self
         return self.filter(
-            Q(cliente__isnull=True) | Q(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
+            Q(cliente__isnull=True)
+            | Q(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
         )
 
     def vigentes_em(self, data: dt.date) -> PrecoListaQuerySet:
@@ -798,8 +799,7 @@ class CotaQuerySet(models.QuerySet["Cota"]):
         if user.is_superuser or user.has_perm("produtos.change_cota"):
             return self
         return self.filter(
-            Q(representante=user)
-            | Q(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
+            Q(representante=user) | Q(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
         )
 
 

@@ -139,7 +139,8 @@ PROMOCOES = Secao(
     vazio="Nenhuma promoção.",
 )  # fmt: skip
 ALCADA = Secao(
-    "alcada", "Alçada",
+    "alcada",
+    "Alçada",
     ajuda="Descontos neste produto exigem aprovação de quem tem ao menos este nível.",
     form_produto=f.AlcadaForm,
 )
@@ -184,7 +185,8 @@ LOTES = Secao(
     vazio="Nenhum lote.",
 )  # fmt: skip
 UNIDADES = Secao(
-    "unidades", "Unidade, múltiplo de venda e pesos",
+    "unidades",
+    "Unidade, múltiplo de venda e pesos",
     ajuda="Unidades de venda além desta: veja a aba Fator de conversão.",
     form_produto=f.UnidadesForm,
 )
@@ -202,7 +204,10 @@ COTAS = Secao(
 )  # fmt: skip
 ANEXOS = Secao(
     "anexos", "Anexos",
-    ajuda="PDF, imagens (PNG, JPG, WEBP), planilhas e documentos (XLSX, DOCX), TXT e CSV, até 10 MB.",
+    ajuda=(
+        "PDF, imagens (PNG, JPG, WEBP), planilhas e documentos (XLSX, DOCX), TXT e CSV, "
+        "até 10 MB."
+    ),
     modelo=m.Anexo, form_item=f.AnexoForm,
     colunas=(Coluna("Arquivo", "arquivo", "arquivo"), Coluna("Descrição", "descricao"),
              Coluna("Enviado por", "enviado_por"), Coluna("Enviado em", "enviado_em", "data")),

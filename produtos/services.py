@@ -53,13 +53,14 @@ def produto_atualizar(*, produto: Produto, campos: list[str], ator: Usuario) -> 
     produto.full_clean()
     produto.save()
     alteracoes = {
-        c: [_valor_evento(getattr(anterior, c)), _valor_evento(getattr(produto, c))]
-        for c in campos
+        c: [_valor_evento(getattr(anterior, c)), _valor_evento(getattr(produto, c))] for c in campos
     }
     if "bloqueado" in campos and anterior.bloqueado != produto.bloqueado:
         EventoProduto.registrar(
             produto=produto,
-            tipo=TipoEventoProduto.BLOQUEADO if produto.bloqueado else TipoEventoProduto.DESBLOQUEADO,
+            tipo=TipoEventoProduto.BLOQUEADO
+            if produto.bloqueado
+            else TipoEventoProduto.DESBLOQUEADO,
             ator=ator,
             dados={"motivo": produto.motivo_bloqueio or anterior.motivo_bloqueio},
         )
@@ -110,7 +111,9 @@ def _mesma_chave(preco: PrecoLista) -> Q:
 
 
 @transaction.atomic
-def preco_definir(*, preco: PrecoLista, ator: Usuario | None, origem_evento: str = "tela") -> PrecoLista:
+def preco_definir(
+    *, preco: PrecoLista, ator: Usuario | None, origem_evento: str = "tela"
+) -> PrecoLista:
     """Record a list price valid from `preco.inicio`, superseding what was valid before.
 
     Rule (same in the price import): for the same key (product + table, or product + client),

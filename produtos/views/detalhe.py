@@ -106,9 +106,9 @@ def _contexto_aba(
         "pode_editar_produto": user.has_perm("produtos.change_produto"),
     }
     if aba.slug == "produto":
-        contexto["eventos"] = EventoProduto.objects.filter(produto=produto).select_related(
-            "ator"
-        )[:10]
+        contexto["eventos"] = EventoProduto.objects.filter(produto=produto).select_related("ator")[
+            :10
+        ]
         contexto["preco_atual"] = (
             PrecoLista.objects.visiveis_para(user)  # type: ignore[arg-type]
             .filter(produto=produto, tabela__isnull=False)
@@ -122,8 +122,12 @@ def _contexto_aba(
 
 
 def _responder_aba(
-    request: HttpRequest, produto: Produto, aba: Aba, formularios: dict[str, Any] | None = None,
-    *, status: int = 200,
+    request: HttpRequest,
+    produto: Produto,
+    aba: Aba,
+    formularios: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     contexto = _contexto_aba(request, produto, aba, formularios)
     if getattr(request, "htmx", False):
@@ -167,7 +171,9 @@ def secao_incluir(request: HttpRequest, pk: int, secao: str) -> HttpResponse:
                 messages.success(request, "Preço de lista registrado.")
             else:
                 item_incluir(
-                    produto=produto, objeto=form.save(commit=False), secao=sec.slug,
+                    produto=produto,
+                    objeto=form.save(commit=False),
+                    secao=sec.slug,
                     ator=request.user,
                 )
                 messages.success(request, f"{sec.titulo}: item incluído.")
@@ -261,7 +267,5 @@ rotas: list[URLPattern] = [
     path("<int:pk>/editar/", produto_editar, name="produto-editar"),
     path("<int:pk>/aba/<slug:aba>/", produto_detalhe, name="produto-aba"),
     path("<int:pk>/secao/<slug:secao>/incluir/", secao_incluir, name="secao-incluir"),
-    path(
-        "<int:pk>/secao/<slug:secao>/<int:item>/remover/", secao_remover, name="secao-remover"
-    ),
+    path("<int:pk>/secao/<slug:secao>/<int:item>/remover/", secao_remover, name="secao-remover"),
 ]

@@ -26,9 +26,7 @@ from tests.produtos.fabricas import PrecoFactory, ProdutoFactory, ean_valido, ta
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "ean", ["7891234567895", "96385074", "012345678905", "17891234567892"]
-)
+@pytest.mark.parametrize("ean", ["7891234567895", "96385074", "012345678905", "17891234567892"])
 def test_ean_com_digito_verificador_certo_e_aceito(ean):
     # given a GTIN-13/8/12/14 with its check digit; when validated; then nothing is raised
     validar_ean(ean)
@@ -70,8 +68,10 @@ def test_ncm_mal_formado_e_barrado_pelo_banco_mesmo_sem_full_clean():
 
 def test_origem_tem_as_nove_descricoes_oficiais():
     assert [c.value for c in OrigemMercadoria] == [str(i) for i in range(9)]
-    assert OrigemMercadoria("6").label.startswith("6 – Estrangeira – Importação direta, sem similar")
-    assert ORIGENS_IMPORTADAS == {"1", "2", "3", "8"}
+    assert OrigemMercadoria("6").label.startswith(
+        "6 – Estrangeira – Importação direta, sem similar"
+    )
+    assert {"1", "2", "3", "8"} == ORIGENS_IMPORTADAS
     assert ProdutoFactory(origem="1").importado
     assert not ProdutoFactory(origem="0").importado
 

@@ -30,9 +30,7 @@ def ator():
 
 def _preco(produto, inicio, valor="10.00", fim=None, **chave):
     chave = chave or {"tabela": tabela()}
-    return PrecoLista(
-        produto=produto, preco=Decimal(valor), inicio=inicio, fim=fim, **chave
-    )
+    return PrecoLista(produto=produto, preco=Decimal(valor), inicio=inicio, fim=fim, **chave)
 
 
 def test_produto_criar_grava_evento(ator):
@@ -118,7 +116,9 @@ def test_incluir_e_remover_item_gravam_eventos(ator):
     )
     with pytest.raises(ValidationError, match="já existe"):
         item_incluir(
-            produto=p, objeto=ProdutoSimilar(produto=p, similar=similar), secao="similares",
+            produto=p,
+            objeto=ProdutoSimilar(produto=p, similar=similar),
+            secao="similares",
             ator=ator,
         )
     item_remover(produto=p, objeto=obj, secao="similares", ator=ator)
