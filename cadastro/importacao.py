@@ -86,7 +86,7 @@ from crm.documentos import (
     validar_fone,
 )
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-from importacoes.historico import historico_de, ignorar_gatilhos
+from importacoes.historico import SQL_RESTAURAR_GATILHOS, historico_de, sql_ignorar_gatilhos
 from importacoes.tipos import Chave, Coluna, ErroCampo, ResultadoLote, TipoImportacao
 from importacoes.valores import (
     Opcoes,
@@ -555,7 +555,7 @@ def _documento(bruto: Any, tipo_pessoa: str | None) -> tuple[str, str]:
     numero = limpar(bruto)
     if numero.isdigit() and len(numero) <= 11:
         try:
-            return validar_cpf(numero), TipoPessoa.FISICA
+            return validar_cpf(bruto), TipoPessoa.FISICA
         except DocumentoInvalido:
             try:
                 return validar_cnpj(numero), TipoPessoa.JURIDICA
@@ -1211,6 +1211,9 @@ _SQL_CONTATOS = _sql_filhos(
 )
 
 
+_SQL_IGNORAR_GATILHOS = sql_ignorar_gatilhos(Cliente, Endereco, Telefone, ContatoEletronico)
+
+
 class _Gravacao:
     """One batch: the statements run in the caller's transaction, in this order."""
 
@@ -1234,7 +1237,11 @@ class _Gravacao:
             return self.resultado
         with connection.cursor() as cursor:
             self.cursor = cursor
-            ignorar_gatilhos(cursor, Cliente, Endereco, Telefone, ContatoEletronico)
+            # Staging tables are emptied at every commit (ON COMMIT DELETE ROWS); the TRUNCATE
+            # covers a batch that runs inside an outer transaction. One round trip for both.
+            cursor.execute(
+                f"{_SQL_IGNORAR_GATILHOS}; TRUNCATE imp_cli, imp_end, imp_tel, imp_ctt, imp_cons"
+            )
             self._copiar()
             existentes = self._casar(todas=True)
             self._recusar()
@@ -1261,6 +1268,7 @@ class _Gravacao:
             alterados.update(self._filhos())
             alterados.update(self._consentimentos())
             sem_alteracao = self._registrar(alterados)
+            cursor.execute(SQL_RESTAURAR_GATILHOS)
         self.resultado.criadas = criados
         self.resultado.atualizadas = existentes - self._recusadas_existentes
         self.resultado.sem_alteracao = sem_alteracao

@@ -16,6 +16,7 @@ sessions are unaffected: the setting is local to the transaction.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,6 @@ from typing import Any
 import pghistory.trigger
 import pgtrigger
 from django.db import models
-from django.db.backends.utils import CursorWrapper
 from pghistory.models import Context
 
 
@@ -66,14 +66,26 @@ def historico_de(modelo: type[models.Model]) -> Historico:
     return Historico(evento._meta.db_table, colunas, rotulos, gatilhos)
 
 
-def ignorar_gatilhos(cursor: CursorWrapper, *modelos: type[models.Model]) -> None:
-    """Skip the history triggers of `modelos` until the end of the current transaction.
+_IDENTIFICADOR = re.compile(r"^[a-z0-9_]+$")
+
+
+def sql_ignorar_gatilhos(*modelos: type[models.Model]) -> str:
+    """SQL that skips the history triggers of `modelos` until the end of the transaction.
 
     Setting the variable (even for tables not listed) also spares every other pgtrigger
-    trigger the exception path of `_pgtrigger_should_ignore` for this transaction.
+    trigger the exception path of `_pgtrigger_should_ignore` for this transaction. Returned as
+    a literal statement (trigger names are generated identifiers, checked here) so callers can
+    send it together with other parameterless statements in one round trip.
     """
     nomes = sorted({g for m in modelos for g in historico_de(m).gatilhos})
-    cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(nomes) + "}"])
+    if not all(_IDENTIFICADOR.match(n) for n in nomes):
+        raise ValueError(f"Nome de gatilho inesperado: {nomes}")
+    return "SELECT set_config('pgtrigger.ignore', '{" + ",".join(nomes) + "}', true)"
+
+
+# Back to "ignore nothing" (the same as unset): a batch running inside an outer transaction
+# (tests, a caller's atomic block) must not leave history switched off for what follows.
+SQL_RESTAURAR_GATILHOS = "SELECT set_config('pgtrigger.ignore', '{}', true)"
 
 
 def criar_contexto(**metadados: Any) -> str:

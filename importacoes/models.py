@@ -126,6 +126,7 @@ class Importacao(models.Model):
             StatusImportacao.CONCLUIDO: "ok",
             StatusImportacao.CONCLUIDO_COM_ERROS: "alerta",
             StatusImportacao.FALHOU: "alerta",
+            StatusImportacao.PROCESSANDO: "andamento",
         }.get(self.status, "")  # type: ignore[call-overload]
 
     @property

@@ -416,8 +416,8 @@ class _Execucao:
             if repetida is not None:
                 chave, anterior = repetida
                 mensagem = (
-                    f"Cliente repetido na planilha: {chave.descricao} já veio na linha "
-                    f"{anterior}, que vale (vale a primeira ocorrência)."
+                    f"Cliente repetido na planilha: {chave.descricao} já está na linha "
+                    f"{anterior} (vale a primeira ocorrência; esta linha foi ignorada)."
                 )
                 problemas[item.linha] = (
                     SituacaoLinha.REJEITADA,
