@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 from django.utils.formats import date_format
 
+from crm.documentos import formatar_documento
 from crm.money import arredondar
 from matrizes import engine
 from matrizes.constants import (
@@ -49,7 +50,7 @@ from matrizes.engine import (
     Problema,
     RegraItem,
 )
-from matrizes.models import Regra
+from matrizes.models import Regra, sem_zeros
 
 if TYPE_CHECKING:
     from cadastro.models import Cliente, TipoCliente
@@ -268,9 +269,13 @@ class Contexto:
             "cenario": self.cenario or None,
         }
         rotulos = {
-            "empresa": self.empresa.cnpj,
+            "empresa": formatar_documento(self.empresa.cnpj),
             "tipo_cliente": self.tipo_cliente.codigo if self.tipo_cliente else "",
-            "cliente": (self.cliente.documento or str(self.cliente.pk)) if self.cliente else "",
+            "cliente": (
+                formatar_documento(self.cliente.documento) or f"#{self.cliente.pk}"
+                if self.cliente
+                else ""
+            ),
             "contribuinte": "sim" if self.contribuinte else "não",
             "consumidor_final": "sim" if self.consumidor_final else "não",
             "representante": self.representante.username if self.representante else "",
@@ -362,11 +367,7 @@ def perguntas_do_pedido(contexto: Contexto, matrizes: Sequence[str]) -> list[Per
 
 def _limpo(valor: Decimal | None) -> Decimal | None:
     """12.0000 → 12, 1.6500 → 1.65 (o banco guarda 4 casas; a saída do motor fica legível)."""
-    if valor is None:
-        return None
-    if valor == valor.to_integral_value():
-        return valor.quantize(Decimal(1))
-    return valor.normalize()
+    return None if valor is None else sem_zeros(valor)
 
 
 def regra_item(respostas: Mapping[str, Resposta]) -> RegraItem:

@@ -19,7 +19,7 @@ from contas.constants import Papel
 from contas.models import Empresa
 from crm.documentos import limpar
 from matrizes.constants import DEFINICOES, DIMENSOES, DIMENSOES_BOOL, FAIXA, RESULTADOS
-from matrizes.models import Regra
+from matrizes.models import Regra, sem_zeros
 from produtos.models import Produto
 
 if TYPE_CHECKING:
@@ -184,6 +184,9 @@ class RegraForm(forms.ModelForm):
 
         for nome, campo in self.fields.items():
             if isinstance(campo, forms.DecimalField):
+                valor = self.initial.get(nome)
+                if isinstance(valor, Decimal):
+                    self.initial[nome] = sem_zeros(valor)  # 7,0000 → 7
                 campo.localize = True
                 campo.widget = forms.TextInput(attrs=ATRIBUTOS_NUMERO)
                 campo.widget.is_localized = True

@@ -374,6 +374,11 @@ class Regra(models.Model):
         return "vigente"
 
     @property
+    def autor(self) -> str:
+        """Quem criou a regra; "Sistema" para cargas (demo, migração)."""
+        return nome_usuario(self.criado_por)
+
+    @property
     def situacao_hoje(self) -> str:
         return self.situacao(timezone.localdate())
 
@@ -457,6 +462,12 @@ class Regra(models.Model):
             raise ValidationError(erros)
 
 
+def nome_usuario(usuario: Any) -> str:
+    if usuario is None:
+        return "Sistema"
+    return str(usuario.get_full_name() or usuario.username)
+
+
 def rotulo_curto(campo: str) -> str:
     """Rótulo do campo sem a unidade ("alíquota (%)" → "alíquota"): o valor já traz % ou R$."""
     rotulo = str(Regra._meta.get_field(campo).verbose_name)
@@ -477,6 +488,8 @@ def rotulo_valor(regra: Regra, campo: str) -> str:
         return ""
     if isinstance(valor, bool):
         return "Sim" if valor else "Não"
+    if isinstance(valor, dt.date):
+        return valor.strftime("%d/%m/%Y")
     if campo in {"empresa", "uf_origem", "uf_destino"}:
         return str(valor)
     if campo in {"produto", "linha", "tipo_cliente", "unidade_venda"}:
@@ -496,6 +509,13 @@ def rotulo_valor(regra: Regra, campo: str) -> str:
             return texto
         return f"{texto} %"
     return str(valor)
+
+
+def sem_zeros(valor: Decimal) -> Decimal:
+    """12.0000 → 12, 1.6500 → 1.65 (sem notação científica: 20 não vira 2E+1)."""
+    if valor == valor.to_integral_value():
+        return valor.quantize(Decimal(1))
+    return valor.normalize()
 
 
 def _decimal_br(valor: Decimal, minimo_casas: int = 0) -> str:
@@ -528,6 +548,10 @@ class EventoRegra(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tipo_display()} ({self.regra_id})"
+
+    @property
+    def autor(self) -> str:
+        return nome_usuario(self.ator)
 
     @classmethod
     def registrar(

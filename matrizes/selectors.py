@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from crm.templatetags.formatos import brl
 from matrizes.constants import DEFINICOES, TipoMatriz
 from matrizes.engine import ItemResultado, PedidoResultado, preco_por_dentro
 from matrizes.fetch import (
@@ -29,7 +30,7 @@ from matrizes.fetch import (
     montar_pedido,
     resolver,
 )
-from matrizes.models import EventoRegra, Regra, rotulo_valor
+from matrizes.models import EventoRegra, Regra, rotulo_curto, rotulo_valor
 
 if TYPE_CHECKING:
     from cadastro.models import Cliente
@@ -82,6 +83,14 @@ def _rotulo_campo(nome: str) -> str:
         return nome
 
 
+def _nome(coluna: str) -> str:
+    """O pghistory guarda FKs pelo attname ("produto_id"): volta ao nome do campo."""
+    try:
+        return str(Regra._meta.get_field(coluna).name)
+    except Exception:
+        return coluna
+
+
 CAMPOS_SEM_HISTORICO = frozenset({"id", "atualizado_em", "criado_em", "criado_por", "versao"})
 
 
@@ -112,8 +121,8 @@ class _Formatador:
     @staticmethod
     def _valores(evento: Any) -> list[tuple[str, Any]]:
         if evento.pgh_diff:
-            return [(c, v) for c, par in evento.pgh_diff.items() for v in par]
-        return list((evento.pgh_data or {}).items())
+            return [(_nome(c), v) for c, par in evento.pgh_diff.items() for v in par]
+        return [(_nome(c), v) for c, v in (evento.pgh_data or {}).items()]
 
     def texto(self, campo: str, valor: Any) -> str:
         if valor is None or valor == "":
@@ -148,10 +157,10 @@ def regra_historico(regra: Regra) -> list[EntradaHistorico]:
         contexto = evento.pgh_context or {}
         autor = contexto.get("usuario") or contexto.get("user")
         if evento.pgh_diff:
-            pares = [(c, antes, depois) for c, (antes, depois) in evento.pgh_diff.items()]
+            pares = [(_nome(c), antes, depois) for c, (antes, depois) in evento.pgh_diff.items()]
         else:
             pares = [
-                (c, None, v)
+                (_nome(c), None, v)
                 for c, v in (evento.pgh_data or {}).items()
                 if v is not None and v != ""
             ]
@@ -291,6 +300,14 @@ class RespostaExplicada:
         return self.resposta.pergunta.chaves_da_matriz()
 
     @property
+    def chaves_rotuladas(self) -> list[tuple[str, str]]:
+        """As chaves com o rótulo da tela ("UF de destino", não "uf_destino")."""
+        return [
+            ("desconto" if chave == "percentual" else rotulo_curto(chave), valor)
+            for chave, valor in self.chaves.items()
+        ]
+
+    @property
     def problema(self) -> Any:
         return self.resposta.problema()
 
@@ -385,18 +402,24 @@ def _observacao(
     if matriz == TipoMatriz.PIS_COFINS_REPASSE and regra.aliquota_pis is not None:
         aliquotas = [regra.aliquota_pis, regra.aliquota_cofins or Decimal(0)]
         bruto = preco_por_dentro(preco, aliquotas)
-        return f"Para receber {preco} líquido de PIS/COFINS, o preço seria {bruto}."
+        return (
+            f"Para receber {brl(preco)} líquidos de PIS/COFINS, o preço unitário seria "
+            f"{brl(bruto)}."
+        )
     if matriz == TipoMatriz.VALOR_MINIMO and regra.valor is not None:
         liquido = resultado.v_prod - resultado.v_desc
         situacao = "atinge" if liquido >= regra.valor else "NÃO atinge"
-        return f"Este item sozinho ({liquido}) {situacao} o mínimo de {regra.valor}."
+        return f"Este item sozinho ({brl(liquido)}) {situacao} o mínimo de {brl(regra.valor)}."
     if matriz == TipoMatriz.ALCADA:
         return (
-            f"Desconto de {desconto_pct:f} % → aprovação: {regra.get_papel_aprovador_display()} "
-            f"(nível {regra.nivel_alcada})."
+            f"Desconto de {rotulo_valor(Regra(percentual=desconto_pct), 'percentual')} → "
+            f"aprovação: {regra.get_papel_aprovador_display()} (nível {regra.nivel_alcada})."
         )
     if matriz == TipoMatriz.COMISSAO:
-        return f"Desconto de {desconto_pct:f} % → comissão de {regra.percentual:f} %."
+        return (
+            f"Desconto de {rotulo_valor(Regra(percentual=desconto_pct), 'percentual')} → "
+            f"comissão de {rotulo_valor(regra, 'percentual')}."
+        )
     if matriz == TipoMatriz.ICMS_ST and not regra.aplica_st:
         return "A regra mais específica dispensa a ST para este caso."
     return ""

@@ -299,6 +299,9 @@ def regra_detalhe_view(request: HttpRequest, pk: int) -> HttpResponse:
     hoje = timezone.localdate()
     contexto: dict[str, Any] = {
         "regra": regra,
+        "proxima": Regra.objects.filter(versao_anterior=regra)
+        .only("pk", "vigencia_inicio")
+        .first(),
         "aba": aba,
         "abas": ABAS,
         "situacao": regra.situacao(hoje),

@@ -411,3 +411,18 @@ def test_erro_de_campo_obrigatorio_aparece_uma_vez(client: Any, pessoas: Any) ->
         reverse("matrizes:regra-criar"), {**ICMS_POST, "fcp": "", "vigencia_inicio": _hoje()}
     )
     assert resposta.context["form"].errors["fcp"] == ["Este campo é obrigatório."]
+
+
+def test_abas_de_regra_criada_pelo_sistema(client: Any, pessoas: Any, catalogo: Catalogo) -> None:
+    # given a rule loaded by the system (demo/migration: no author) and a new version of it
+    from matrizes.services import regra_editar
+
+    regra = criar_regra("IPI", aliquota=D("5"))
+    regra_editar(regra=regra, dados={"aliquota": D("6")}, ator=None)
+    _login(client, pessoas, "admin")
+    url = reverse("matrizes:regra-detalhe", args=[regra.pk])
+    # then every tab renders and names "Sistema" as the author
+    for aba in ("dados", "versoes", "historico"):
+        resposta = client.get(url + f"?aba={aba}")
+        assert resposta.status_code == 200, aba
+        assert "Sistema" in resposta.content.decode()
