@@ -26,7 +26,8 @@ import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -1058,49 +1059,74 @@ def _reservar_ids(quantos: int) -> list[int]:
         return [linha[0] for linha in cur.fetchall()]
 
 
-def _documentos(ids: Sequence[int], tipos: Sequence[str]) -> list[str | None]:
-    """Demo documents for the ids, re-drawn where one is taken (a client typed in by hand)."""
+def _candidatos(ids: Sequence[int], tipos: Sequence[str]) -> list[str | None]:
+    """First-choice demo documents of the ids (pure: no database)."""
     docs: list[str | None] = [None] * len(ids)
-    pendentes = [i for i, t in enumerate(tipos) if t != "E"]
-    tentativa = dict.fromkeys(pendentes, 0)
     usados: set[str] = set()
+    for i, (cid, tipo) in enumerate(zip(ids, tipos, strict=True)):
+        if tipo == "E":
+            continue
+        tentativa = 0
+        doc = documento_demo(cid, tipo)
+        while doc is None or doc in usados:
+            tentativa += 1
+            doc = documento_demo(cid, tipo, tentativa)
+        docs[i] = doc
+        usados.add(doc)
+    return docs
+
+
+def _liberar_documentos(
+    ids: Sequence[int], tipos: Sequence[str], docs: list[str | None]
+) -> list[int]:
+    """Re-draw, in place, the documents already in the database (a client typed in by hand).
+
+    Returns the positions that changed (almost always none: demo documents are a bijection
+    of fresh ids, so only hand-made clients can hold them).
+    """
+    pendentes = [i for i, doc in enumerate(docs) if doc]
+    tentativas: dict[int, int] = {}
+    mudados: list[int] = []
     for _ in range(20):
-        if not pendentes:
-            return docs
-        candidatos: dict[str, int] = {}
-        for i in pendentes:
-            doc = documento_demo(ids[i], tipos[i], tentativa[i])
-            while doc is None or doc in usados or doc in candidatos:
-                tentativa[i] += 1
-                doc = documento_demo(ids[i], tipos[i], tentativa[i])
-            candidatos[doc] = i
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT documento FROM cadastro_cliente WHERE documento = ANY(%s)",
-                [list(candidatos)],
+                [[docs[i] for i in pendentes]],
             )
             ocupados = {linha[0] for linha in cur.fetchall()}
-        pendentes = []
-        for doc, i in candidatos.items():
-            if doc in ocupados:
-                tentativa[i] += 1
-                pendentes.append(i)
-            else:
-                docs[i] = doc
-                usados.add(doc)
+        pendentes = [i for i in pendentes if docs[i] in ocupados]
+        if not pendentes:
+            return mudados
+        usados = {doc for doc in docs if doc} | ocupados
+        for i in pendentes:
+            doc = None
+            while doc is None or doc in usados:
+                tentativas[i] = tentativas.get(i, 0) + 1
+                doc = documento_demo(ids[i], tipos[i], tentativas[i])
+            docs[i] = doc
+            usados.add(doc)
+            mudados.append(i)
     raise RuntimeError("Não foi possível gerar documentos únicos para os clientes de demonstração.")
 
 
-def _copiar(nome: str, linhas: list[tuple[Any, ...]]) -> None:
-    if not linhas:
-        return
-    tabela, colunas = TABELAS_COPY[nome]
-    comando = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(tabela), sql.SQL(", ").join(map(sql.Identifier, colunas))
-    )
-    with connection.cursor() as cur, cur.copy(comando) as copia:
-        for linha in linhas:
-            copia.write_row(linha)
+def _documentos(ids: Sequence[int], tipos: Sequence[str]) -> list[str | None]:
+    """Demo documents for the ids, free in the database."""
+    docs = _candidatos(ids, tipos)
+    _liberar_documentos(ids, tipos, docs)
+    return docs
+
+
+def _copiar(conexao: Any, linhas: Linhas) -> None:
+    """COPY every table of one chunk through a raw psycopg connection (thread-safe)."""
+    for nome, (tabela, colunas) in TABELAS_COPY.items():
+        if not (tuplas := getattr(linhas, nome)):
+            continue
+        comando = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(tabela), sql.SQL(", ").join(map(sql.Identifier, colunas))
+        )
+        with conexao.cursor() as cur, cur.copy(comando) as copia:
+            for tupla in tuplas:
+                copia.write_row(tupla)
 
 
 @contextmanager
@@ -1190,30 +1216,64 @@ def gerar_clientes(
     resumo = ResumoDemo(historico=historico, linhas=dict.fromkeys(TABELAS_COPY, 0))
     contexto = str(uuid.uuid4())  # one pghistory context for the whole run
 
-    def escrever(feitos: int, n: int) -> None:
-        ids = _reservar_ids(n)
+    lotes = [(feitos, min(lote, quantidade - feitos)) for feitos in range(0, quantidade, lote)]
+
+    def preparar(feitos: int, ids: list[int]) -> tuple[list[str], list[str | None], Linhas]:
         tipos = gerador.tipos(ids)
-        linhas = gerador.linhas(ids, tipos, _documentos(ids, tipos), feitos)
-        for nome in TABELAS_COPY:
-            _copiar(nome, getattr(linhas, nome))
-            resumo.linhas[nome] += len(getattr(linhas, nome))
-        if progresso:
-            decorrido = time.monotonic() - inicio
-            feitos += n
-            progresso(f"  {_milhar(feitos)}/{_milhar(quantidade)} clientes ({decorrido:.1f} s)")
+        docs = _candidatos(ids, tipos)
+        return tipos, docs, gerador.linhas(ids, tipos, docs, feitos)
+
+    def escrever_todos(transacao_por_lote: bool) -> None:
+        """Pipeline: while a thread COPYs chunk k, this thread builds chunk k+1 in Python.
+
+        Generating rows is pure Python and COPY mostly waits on Postgres, so on 2 cores the
+        two overlap. Only the COPY thread touches the connection while it runs.
+        """
+        connection.ensure_connection()
+        conexao = connection.connection
+        ids = _reservar_ids(lotes[0][1])
+        pronto = preparar(lotes[0][0], ids)
+        with ThreadPoolExecutor(max_workers=1) as copiador:
+            for k, (feitos, n) in enumerate(lotes):
+                por_lote = transaction.atomic() if transacao_por_lote else nullcontext()
+                gatilhos = (
+                    _gatilhos(historico=historico, contexto=contexto)
+                    if transacao_por_lote else nullcontext()
+                )  # fmt: skip
+                with por_lote, gatilhos:
+                    tipos, docs, linhas = pronto
+                    for i in _liberar_documentos(ids, tipos, docs):
+                        linha = linhas.cliente[i]
+                        linhas.cliente[i] = (*linha[:2], docs[i], *linha[3:])
+                    proximo = lotes[k + 1] if k + 1 < len(lotes) else None
+                    proximos_ids = _reservar_ids(proximo[1]) if proximo else []
+                    futuro = copiador.submit(_copiar, conexao, linhas)
+                    try:
+                        if proximo:
+                            pronto = preparar(proximo[0], proximos_ids)
+                    finally:
+                        futuro.result()
+                for nome in TABELAS_COPY:
+                    resumo.linhas[nome] += len(getattr(linhas, nome))
+                ids = proximos_ids
+                if progresso:
+                    decorrido = time.monotonic() - inicio
+                    progresso(
+                        f"  {_milhar(feitos + n)}/{_milhar(quantidade)} clientes "
+                        f"({decorrido:.1f} s)"
+                    )
 
     if massa is None:
         massa = not historico and quantidade >= LIMIAR_MASSA
     if massa and historico:
         raise ValueError("A carga em massa (sem índices) não grava histórico.")
-    if massa:
+    if massa and lotes:
         with transaction.atomic(), _gatilhos(historico=False, contexto=contexto):
             indices = _indices_secundarios()
             with connection.cursor() as cur:
                 for nome, _ in indices:
                     cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(nome)))
-            for feitos in range(0, quantidade, lote):
-                escrever(feitos, min(lote, quantidade - feitos))
+            escrever_todos(transacao_por_lote=False)
             antes = time.monotonic()
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -1221,10 +1281,8 @@ def gerar_clientes(
                     cur.execute(definicao)
             if progresso:
                 progresso(f"  {len(indices)} índices recriados em {time.monotonic() - antes:.1f} s")
-    else:
-        for feitos in range(0, quantidade, lote):
-            with transaction.atomic(), _gatilhos(historico=historico, contexto=contexto):
-                escrever(feitos, min(lote, quantidade - feitos))
+    elif lotes:
+        escrever_todos(transacao_por_lote=True)
     with connection.cursor() as cur:
         for tabela, _ in TABELAS_COPY.values():
             cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(tabela)))
