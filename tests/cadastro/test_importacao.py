@@ -27,18 +27,28 @@ from crm.documentos import gerar_cnpj, gerar_cpf
 from importacoes.constants import SituacaoLinha, StatusImportacao
 from importacoes.models import ObjetoImportado
 from tests.factories import ClienteFactory, EmailFactory, TelefoneFactory
-from tests.importacoes.apoio import (  # noqa: F401 (fixtures)
-    admin,
+from tests.importacoes.apoio import (
     assert_contas_fecham,
     cpf,
+    criar_registros,
     erros_por_linha,
     importar,
     linha_cliente,
     planilha,
-    registros,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registros(db):
+    return criar_registros()
+
+
+@pytest.fixture
+def admin(pessoas):
+    return pessoas.usuarios["admin"]
+
 
 ClienteEvento = Cliente.pgh_event_model  # type: ignore[attr-defined]
 
@@ -73,8 +83,11 @@ def test_linhas_validas_criam_clientes_filhos_evento_e_historico(registros, admi
     imp = importar(conteudo, admin)
     # then three clients exist with their address, two phones and e-mail
     assert (imp.status, imp.linhas_lidas, imp.criadas, imp.rejeitadas) == (
-        StatusImportacao.CONCLUIDO, 3, 3, 0,
-    )  # fmt: skip
+        StatusImportacao.CONCLUIDO,
+        3,
+        3,
+        0,
+    )
     cliente = Cliente.objects.get(documento=cpf(1))
     assert cliente.nome == "Cliente 1"
     assert cliente.data_nascimento == dt.date(1980, 12, 25)
@@ -82,8 +95,11 @@ def test_linhas_validas_criam_clientes_filhos_evento_e_historico(registros, admi
     assert cliente.status.codigo == "ATIVO"  # default for a new client
     endereco = cliente.enderecos.get()
     assert (endereco.cep, endereco.municipio.nome, endereco.uf, endereco.principal) == (
-        "01310100", "São Paulo", "SP", True,
-    )  # fmt: skip
+        "01310100",
+        "São Paulo",
+        "SP",
+        True,
+    )
     assert sorted(cliente.telefones.values_list("ddd", "numero", "tipo", "principal")) == [
         ("11", "33334444", "fixo", True),
         ("11", "987654321", "celular", False),
@@ -145,11 +161,23 @@ def test_identificacao_obrigatoria_com_todos_os_problemas_da_linha(registros, ad
     conteudo = planilha(
         [
             linha_cliente(1),
-            {"CPF/CNPJ": "123.456.789-00", "Código externo": "", "Origem": "", "Estrangeiro": "Talvez",
-             "Tipo de cliente": "XYZ", "Nome / Razão social": "Sem identificação"},
-        ],  # fmt: skip
-        colunas=["CPF/CNPJ", "Código externo", "Origem", "Estrangeiro", "Tipo de cliente",
-                 "Nome / Razão social"],  # fmt: skip
+            {
+                "CPF/CNPJ": "123.456.789-00",
+                "Código externo": "",
+                "Origem": "",
+                "Estrangeiro": "Talvez",
+                "Tipo de cliente": "XYZ",
+                "Nome / Razão social": "Sem identificação",
+            },
+        ],
+        colunas=[
+            "CPF/CNPJ",
+            "Código externo",
+            "Origem",
+            "Estrangeiro",
+            "Tipo de cliente",
+            "Nome / Razão social",
+        ],
     )
     # when imported
     imp = importar(conteudo, admin)
@@ -170,7 +198,9 @@ def test_identificacao_obrigatoria_com_todos_os_problemas_da_linha(registros, ad
 
 def test_estrangeiro_sem_documento_e_reconhecido_pela_origem_e_codigo(registros, admin):
     # given a foreigner without CPF
-    linha = linha_cliente(1, **{"CPF/CNPJ": None, "Estrangeiro": "Sim", "Nome / Razão social": "John"})
+    linha = linha_cliente(
+        1, **{"CPF/CNPJ": None, "Estrangeiro": "Sim", "Nome / Razão social": "John"}
+    )
     # when imported twice (the second time with a new name)
     primeira = importar(planilha([linha]), admin)
     linha["Nome / Razão social"] = "John Smith"
@@ -270,9 +300,13 @@ def test_primeira_ocorrencia_invalida_nao_bloqueia_a_valida(registros, admin):
 def test_secoes_que_atualizam_mantem_o_que_veio_vazio(registros, admin):
     # given a client with a trade name, birth date and credit limit
     cliente = ClienteFactory(
-        documento=cpf(1), nome="Antigo", nome_fantasia="Fantasia", tipo_cliente=registros["CF"],
-        data_nascimento=dt.date(1970, 1, 1), limite_credito=Decimal("10.00"),
-    )  # fmt: skip
+        documento=cpf(1),
+        nome="Antigo",
+        nome_fantasia="Fantasia",
+        tipo_cliente=registros["CF"],
+        data_nascimento=dt.date(1970, 1, 1),
+        limite_credito=Decimal("10.00"),
+    )
     # when a row brings a new name and credit limit, and leaves the rest empty
     linha = linha_cliente(
         1, **{"Nome / Razão social": "Novo", "Nome fantasia": None, "Limite de crédito": "1.234,56"}
@@ -281,9 +315,17 @@ def test_secoes_que_atualizam_mantem_o_que_veio_vazio(registros, admin):
     # then the filled cells replace, the empty ones keep
     cliente.refresh_from_db()
     assert imp.atualizadas == 1
-    assert (cliente.nome, cliente.nome_fantasia, cliente.data_nascimento, cliente.limite_credito) == (
-        "Novo", "Fantasia", dt.date(1970, 1, 1), Decimal("1234.56"),
-    )  # fmt: skip
+    assert (
+        cliente.nome,
+        cliente.nome_fantasia,
+        cliente.data_nascimento,
+        cliente.limite_credito,
+    ) == (
+        "Novo",
+        "Fantasia",
+        dt.date(1970, 1, 1),
+        Decimal("1234.56"),
+    )
     assert cliente.versao == 2
     # and history recorded the change within the import's context
     ultimo = ClienteEvento.objects.filter(pgh_obj=cliente).order_by("-pgh_id").first()
@@ -315,10 +357,17 @@ def test_responsaveis_categoria_fiscal_e_tabela_de_venda(registros, admin, pesso
     ClienteFactory(documento=cpf(1), categoria_fiscal=registros["CONS"], carteira=None)
     conteudo = planilha(
         [
-            linha_cliente(1, Carteira=pessoas.a.codigo, **{"Categoria fiscal": "REVEN",
-                          "Tabela de venda": "TAB1", "Local de faturamento": "MATRIZ"}),
+            linha_cliente(
+                1,
+                Carteira=pessoas.a.codigo,
+                **{
+                    "Categoria fiscal": "REVEN",
+                    "Tabela de venda": "TAB1",
+                    "Local de faturamento": "MATRIZ",
+                },
+            ),
             linha_cliente(2, **{"Tabela de venda": "TAB1", "Local de faturamento": "FILIAL"}),
-        ]  # fmt: skip
+        ]
     )
     # when imported
     imp = importar(conteudo, admin)
@@ -336,8 +385,12 @@ def test_responsaveis_categoria_fiscal_e_tabela_de_venda(registros, admin, pesso
 
 def test_codigo_externo_de_outro_cliente_vira_erro_da_linha(registros, admin):
     # given a client that owns external code ERP-000009 in origin ERP
-    ClienteFactory(documento=cpf(9), codigo_externo="ERP-000009", origem=registros["ERP"],
-                   nome="Dono do código")  # fmt: skip
+    ClienteFactory(
+        documento=cpf(9),
+        codigo_externo="ERP-000009",
+        origem=registros["ERP"],
+        nome="Dono do código",
+    )
     # when another client comes with the same code
     imp = importar(planilha([linha_cliente(1, **{"Código externo": "ERP-000009"})]), admin)
     # then the row is rejected (the unique constraint never fires) with who owns it
@@ -350,11 +403,16 @@ def test_codigo_externo_de_outro_cliente_vira_erro_da_linha(registros, admin):
 def test_cliente_novo_sem_nome_e_rejeitado_mas_existente_pode_vir_sem(registros, admin):
     ClienteFactory(documento=cpf(1), nome="Já existe")
     conteudo = planilha(
-        [linha_cliente(1, **{"Nome / Razão social": None}), linha_cliente(2, **{"Nome / Razão social": None})]
+        [
+            linha_cliente(1, **{"Nome / Razão social": None}),
+            linha_cliente(2, **{"Nome / Razão social": None}),
+        ]
     )
     imp = importar(conteudo, admin)
     assert (imp.atualizadas, imp.rejeitadas) == (1, 1)
-    assert erros_por_linha(imp) == {3: ["Nome / Razão social: Informe o nome: o cliente é novo no CRM."]}
+    assert erros_por_linha(imp) == {
+        3: ["Nome / Razão social: Informe o nome: o cliente é novo no CRM."]
+    }
     assert Cliente.objects.get(documento=cpf(1)).nome == "Já existe"
 
 
@@ -364,28 +422,42 @@ def test_cliente_novo_sem_nome_e_rejeitado_mas_existente_pode_vir_sem(registros,
 def test_filhos_so_sao_criados_quando_diferentes(registros, admin):
     # given a client with an address, a phone and an e-mail
     cliente = ClienteFactory(documento=cpf(1))
-    Endereco.objects.create(cliente=cliente, tipo="principal", cep="01310100",
-                            logradouro="Avenida Paulista", numero="1000", uf="SP", principal=True)  # fmt: skip
+    Endereco.objects.create(
+        cliente=cliente,
+        tipo="principal",
+        cep="01310100",
+        logradouro="Avenida Paulista",
+        numero="1000",
+        uf="SP",
+        principal=True,
+    )
     TelefoneFactory(cliente=cliente, ddd="11", numero="987654321", principal=True)
     EmailFactory(cliente=cliente, valor="maria@exemplo.com.br", principal=True)
     # when a row brings the same ones written differently, plus a new phone
     linha = linha_cliente(
-        1, CEP="01310-100", Logradouro="  AVENIDA   paulista ", **{"Número": 1000, "UF": "sp"},
-        Celular="(11) 98765-4321", Telefone="11 3333 5555", **{"E-mail": "MARIA@Exemplo.com.br"},
-    )  # fmt: skip
+        1,
+        CEP="01310-100",
+        Logradouro="  AVENIDA   paulista ",
+        **{"Número": 1000, "UF": "sp"},
+        Celular="(11) 98765-4321",
+        Telefone="11 3333 5555",
+        **{"E-mail": "MARIA@Exemplo.com.br"},
+    )
     imp = importar(planilha([linha]), admin)
     # then only the different phone is new; nothing else is duplicated
     assert imp.atualizadas == 1
     assert cliente.enderecos.count() == 1
     assert sorted(cliente.telefones.values_list("numero", "principal")) == [
-        ("33335555", False), ("987654321", True),
-    ]  # fmt: skip
+        ("33335555", False),
+        ("987654321", True),
+    ]
     assert cliente.contatos_eletronicos.count() == 1
     # and a different address is added as a new (non-principal) one
     importar(planilha([linha_cliente(1, Logradouro="Rua Augusta", UF="SP")]), admin)
     assert sorted(cliente.enderecos.values_list("logradouro", "principal")) == [
-        ("Avenida Paulista", True), ("Rua Augusta", False),
-    ]  # fmt: skip
+        ("Avenida Paulista", True),
+        ("Rua Augusta", False),
+    ]
 
 
 def test_reimportar_o_mesmo_arquivo_nao_duplica_nada(registros, admin, settings):
@@ -393,18 +465,31 @@ def test_reimportar_o_mesmo_arquivo_nao_duplica_nada(registros, admin, settings)
     settings.IMPORTACAO_TAMANHO_LOTE = 3
     conteudo = planilha([_completa(n, **{"Aceita e-mail": "Sim"}) for n in range(7)])
     primeira = importar(conteudo, admin)
-    contagens = (Endereco.objects.count(), Telefone.objects.count(),
-                 ContatoEletronico.objects.count(), EventoConsentimento.objects.count(),
-                 EventoCliente.objects.count(), ClienteEvento.objects.count())  # fmt: skip
+    contagens = (
+        Endereco.objects.count(),
+        Telefone.objects.count(),
+        ContatoEletronico.objects.count(),
+        EventoConsentimento.objects.count(),
+        EventoCliente.objects.count(),
+        ClienteEvento.objects.count(),
+    )
     # when the very same file is imported again
     segunda = importar(conteudo, admin)
     # then everything is an unchanged update and nothing new was written
     assert (primeira.criadas, segunda.criadas, segunda.atualizadas, segunda.sem_alteracao) == (
-        7, 0, 7, 7,
-    )  # fmt: skip
-    assert contagens == (Endereco.objects.count(), Telefone.objects.count(),
-                         ContatoEletronico.objects.count(), EventoConsentimento.objects.count(),
-                         EventoCliente.objects.count(), ClienteEvento.objects.count())  # fmt: skip
+        7,
+        0,
+        7,
+        7,
+    )
+    assert contagens == (
+        Endereco.objects.count(),
+        Telefone.objects.count(),
+        ContatoEletronico.objects.count(),
+        EventoConsentimento.objects.count(),
+        EventoCliente.objects.count(),
+        ClienteEvento.objects.count(),
+    )
     assert contagens[:4] == (7, 14, 7, 7)
     assert not ObjetoImportado.objects.filter(importacao=segunda).exclude(acao="sem_alteracao")
 
@@ -415,10 +500,12 @@ def test_reimportar_o_mesmo_arquivo_nao_duplica_nada(registros, admin, settings)
 def test_consentimento_revogado_no_crm_nunca_e_reativado(registros, admin):
     # given a client who revoked e-mail consent on the screen
     cliente = ClienteFactory(documento=cpf(1))
-    EventoConsentimento.objects.create(cliente=cliente, canal=CanalContato.EMAIL, concedido=True,
-                                       origem=OrigemAlteracao.TELA)  # fmt: skip
-    EventoConsentimento.objects.create(cliente=cliente, canal=CanalContato.EMAIL, concedido=False,
-                                       origem=OrigemAlteracao.TELA)  # fmt: skip
+    EventoConsentimento.objects.create(
+        cliente=cliente, canal=CanalContato.EMAIL, concedido=True, origem=OrigemAlteracao.TELA
+    )
+    EventoConsentimento.objects.create(
+        cliente=cliente, canal=CanalContato.EMAIL, concedido=False, origem=OrigemAlteracao.TELA
+    )
     # when a file grants e-mail (and SMS) and changes the name
     linha = linha_cliente(
         1, **{"Aceita e-mail": "Sim", "Aceita SMS/WhatsApp": "Sim", "Nome / Razão social": "Novo"}
@@ -428,7 +515,9 @@ def test_consentimento_revogado_no_crm_nunca_e_reativado(registros, admin):
     cliente.refresh_from_db()
     assert (cliente.nome, imp.atualizadas, imp.rejeitadas, imp.com_aviso) == ("Novo", 1, 0, 1)
     assert not Cliente.objects.filter(pk=cliente.pk).com_consentimento(CanalContato.EMAIL).exists()
-    assert Cliente.objects.filter(pk=cliente.pk).com_consentimento(CanalContato.SMS_WHATSAPP).exists()
+    assert (
+        Cliente.objects.filter(pk=cliente.pk).com_consentimento(CanalContato.SMS_WHATSAPP).exists()
+    )
     problema = imp.problemas.get()
     assert problema.situacao == SituacaoLinha.IMPORTADA_COM_AVISO
     assert problema.erros == [
@@ -447,7 +536,9 @@ def test_revogacao_pela_planilha_e_registrada_e_nao_repetida(registros, admin):
     importar(planilha([linha]), admin)
     importar(planilha([linha]), admin)
     eventos = EventoConsentimento.objects.filter(canal=CanalContato.EMAIL)
-    assert [(e.concedido, e.origem, e.ator_id) for e in eventos] == [(False, "importacao", admin.pk)]
+    assert [(e.concedido, e.origem, e.ator_id) for e in eventos] == [
+        (False, "importacao", admin.pk)
+    ]
 
 
 def test_revogacao_vinda_de_importacao_pode_ser_revista_pela_origem(registros, admin):
@@ -467,12 +558,27 @@ def test_revogacao_vinda_de_importacao_pode_ser_revista_pela_origem(registros, a
 def test_datas_e_valores_em_todos_os_formatos(registros, admin):
     conteudo = planilha(
         [
-            linha_cliente(1, **{"Data de nascimento / fundação": dt.date(1980, 5, 17), "Limite de crédito": 1234.56}),
-            linha_cliente(2, **{"Data de nascimento / fundação": "17/05/1980", "Limite de crédito": "1.234,56"}),
-            linha_cliente(3, **{"Data de nascimento / fundação": 29358, "Limite de crédito": "R$ 1.234,56"}),
-            linha_cliente(4, **{"Data de nascimento / fundação": "1980-05-17", "Limite de crédito": 1234}),
-            linha_cliente(5, **{"Data de nascimento / fundação": "17/13/1980", "Limite de crédito": "mil"}),
-        ]  # fmt: skip
+            linha_cliente(
+                1,
+                **{
+                    "Data de nascimento / fundação": dt.date(1980, 5, 17),
+                    "Limite de crédito": 1234.56,
+                },
+            ),
+            linha_cliente(
+                2,
+                **{"Data de nascimento / fundação": "17/05/1980", "Limite de crédito": "1.234,56"},
+            ),
+            linha_cliente(
+                3, **{"Data de nascimento / fundação": 29358, "Limite de crédito": "R$ 1.234,56"}
+            ),
+            linha_cliente(
+                4, **{"Data de nascimento / fundação": "1980-05-17", "Limite de crédito": 1234}
+            ),
+            linha_cliente(
+                5, **{"Data de nascimento / fundação": "17/13/1980", "Limite de crédito": "mil"}
+            ),
+        ]
     )
     imp = importar(conteudo, admin)
     valores = dict(Cliente.objects.values_list("codigo_externo", "data_nascimento"))

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import openpyxl
-import pytest
 
 from cadastro.models import (
     Armazem,
@@ -104,9 +103,8 @@ def assert_contas_fecham(importacao: Importacao) -> None:
     )
 
 
-@pytest.fixture
-def registros(db: Any) -> dict[str, Any]:
-    """The auxiliary registries a client row refers to."""
+def criar_registros() -> dict[str, Any]:
+    """The auxiliary registries a client row refers to (fixture `registros`)."""
     local = LocalFaturamento.objects.create(codigo="MATRIZ", descricao="Matriz")
     outro_local = LocalFaturamento.objects.create(codigo="FILIAL", descricao="Filial")
     armazem = Armazem.objects.create(codigo="CD1", descricao="CD Cajamar")
@@ -133,8 +131,3 @@ def registros(db: Any) -> dict[str, Any]:
         "FILIAL": outro_local,
         "CD1": armazem,
     }
-
-
-@pytest.fixture
-def admin(pessoas: Any) -> Usuario:
-    return pessoas.usuarios["admin"]
