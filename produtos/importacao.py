@@ -329,6 +329,8 @@ class _Gravacao:
             with c.copy(f"COPY imp_preco ({_COLUNAS_STAGING}) FROM STDIN") as copia:
                 for r in self.registros:
                     copia.write_row(r.tupla())
+            # Autovacuum never analyzes temp tables: without this the planner guesses.
+            c.execute("ANALYZE imp_preco")
             self._resolver()
             self._recusar_invisiveis()
             self._recusar_repetidos()
@@ -338,31 +340,39 @@ class _Gravacao:
         return self.resultado
 
     def _resolver(self) -> None:
+        """Product and client ids of every row, and the row's error when either is missing —
+        one pass over the staging table (the indexes: produto.codigo unique, cliente.documento
+        unique, cliente (origem, codigo_externo) unique where the code is not blank)."""
         self.c.execute(
             """
-            UPDATE imp_preco s SET produto_id = p.id
-            FROM produtos_produto p WHERE p.codigo = s.produto;
-            UPDATE imp_preco s SET cliente_doc_id = c.id
-            FROM cadastro_cliente c
-            WHERE s.cliente_documento IS NOT NULL AND c.documento = s.cliente_documento;
-            UPDATE imp_preco s SET cliente_id = c.id
-            FROM cadastro_cliente c
-            WHERE s.cliente_codigo IS NOT NULL AND c.origem_id = s.origem_id
-              AND c.codigo_externo = s.cliente_codigo;
-            UPDATE imp_preco SET erro = 'Produto “' || produto || '” não encontrado.',
-                coluna = %(col_produto)s
-            WHERE produto_id IS NULL;
-            UPDATE imp_preco SET
-                erro = 'O código e o CPF/CNPJ informados são de clientes diferentes.',
-                coluna = %(col_codigo)s
-            WHERE erro IS NULL AND cliente_id IS NOT NULL AND cliente_doc_id IS NOT NULL
-              AND cliente_id <> cliente_doc_id;
-            UPDATE imp_preco SET cliente_id = cliente_doc_id
-            WHERE erro IS NULL AND cliente_id IS NULL;
-            UPDATE imp_preco SET erro = 'Cliente não encontrado nesta origem.',
-                coluna = CASE WHEN cliente_documento IS NULL THEN %(col_codigo)s
-                              ELSE %(col_documento)s END
-            WHERE erro IS NULL AND cliente_id IS NULL;
+            UPDATE imp_preco s SET
+                produto_id = r.produto_id,
+                cliente_id = COALESCE(r.por_codigo, r.por_documento),
+                cliente_doc_id = r.por_documento,
+                erro = CASE
+                    WHEN r.produto_id IS NULL THEN 'Produto “' || s.produto || '” não encontrado.'
+                    WHEN r.por_codigo IS NOT NULL AND r.por_documento IS NOT NULL
+                         AND r.por_codigo <> r.por_documento
+                        THEN 'O código e o CPF/CNPJ informados são de clientes diferentes.'
+                    WHEN COALESCE(r.por_codigo, r.por_documento) IS NULL
+                        THEN 'Cliente não encontrado nesta origem.'
+                    END,
+                coluna = CASE
+                    WHEN r.produto_id IS NULL THEN %(col_produto)s
+                    WHEN s.cliente_documento IS NULL
+                         OR (r.por_codigo IS NULL AND s.cliente_codigo IS NOT NULL)
+                        THEN %(col_codigo)s
+                    ELSE %(col_documento)s END
+            FROM (
+                SELECT s2.linha, p.id AS produto_id, cc.id AS por_codigo, cd.id AS por_documento
+                FROM imp_preco s2
+                LEFT JOIN produtos_produto p ON p.codigo = s2.produto
+                LEFT JOIN cadastro_cliente cc
+                    ON s2.cliente_codigo IS NOT NULL AND cc.codigo_externo <> ''
+                   AND cc.origem_id = s2.origem_id AND cc.codigo_externo = s2.cliente_codigo
+                LEFT JOIN cadastro_cliente cd ON cd.documento = s2.cliente_documento
+            ) r
+            WHERE r.linha = s.linha
             """,
             {
                 "col_produto": TITULO["produto"],
@@ -447,14 +457,20 @@ class _Gravacao:
         # 1. Same start: replace value/end/origin (unchanged rows are "sem alteração").
         c.execute(
             """
-            UPDATE imp_preco s SET existente_id = pl.id,
-                acao = CASE WHEN pl.preco = s.preco AND pl.fim IS NOT DISTINCT FROM s.fim
-                                 AND pl.origem_id IS NOT DISTINCT FROM s.origem_id
+            UPDATE imp_preco s SET existente_id = x.id,
+                acao = CASE WHEN x.id IS NULL THEN 'criado'
+                            WHEN x.preco = s.preco AND x.fim IS NOT DISTINCT FROM s.fim
+                                 AND x.origem_id IS NOT DISTINCT FROM s.origem_id
                             THEN 'sem_alteracao' ELSE 'atualizado' END
-            FROM produtos_precolista pl
-            WHERE s.erro IS NULL AND pl.produto_id = s.produto_id
-              AND pl.cliente_id = s.cliente_id AND pl.inicio = s.inicio;
-            UPDATE imp_preco SET acao = 'criado' WHERE erro IS NULL AND acao IS NULL;
+            FROM (
+                SELECT s2.linha, pl.id, pl.preco, pl.fim, pl.origem_id
+                FROM imp_preco s2
+                LEFT JOIN produtos_precolista pl
+                    ON pl.cliente_id = s2.cliente_id AND pl.produto_id = s2.produto_id
+                   AND pl.inicio = s2.inicio
+                WHERE s2.erro IS NULL
+            ) x
+            WHERE x.linha = s.linha
             """
         )
         # 2. Earlier prices still valid on the new start end the day before (before inserting,
@@ -493,13 +509,18 @@ class _Gravacao:
                 WHERE acao IS NOT NULL
                 RETURNING objeto_id, linha, acao
             ), evento AS (
+                -- One event per product and batch ("n preços importados, linhas a–b"), not
+                -- one per row: the product's timeline stays readable after a 50.000-row file.
                 INSERT INTO produtos_eventoproduto (produto_id, tipo, ator_id, quando, dados)
                 SELECT o.objeto_id, %(tipo_evento)s, %(ator)s, now(),
-                    jsonb_build_object('importacao', %(importacao)s, 'linha', o.linha,
-                        'cliente', s.cliente_id, 'preco', s.preco::text,
-                        'inicio', s.inicio::text, 'acao', o.acao)
-                FROM objeto o JOIN imp_preco s ON s.linha = o.linha
+                    jsonb_build_object('importacao', %(importacao)s,
+                        'criados', count(*) FILTER (WHERE o.acao = 'criado'),
+                        'atualizados', count(*) FILTER (WHERE o.acao = 'atualizado'),
+                        'linhas', jsonb_build_array(min(o.linha), max(o.linha)))
+                FROM objeto o
                 WHERE o.acao <> 'sem_alteracao'
+                GROUP BY o.objeto_id
+                ORDER BY o.objeto_id
             )
             SELECT acao, count(*) FROM objeto GROUP BY acao
             """,

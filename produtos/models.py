@@ -537,7 +537,10 @@ class PrecoLista(models.Model):
     exclusion constraints on `daterange(inicio, fim, '[]')` guarantee it even for bulk writes.
     """
 
-    produto = models.ForeignKey(Produto, on_delete=models.CASCADE, related_name="precos")
+    # No single-column FK indexes: the two composite indexes below start with these columns.
+    produto = models.ForeignKey(
+        Produto, on_delete=models.CASCADE, related_name="precos", db_index=False
+    )
     tabela = models.ForeignKey(
         TabelaVenda,
         on_delete=models.PROTECT,
@@ -547,7 +550,12 @@ class PrecoLista(models.Model):
         verbose_name="tabela de preço",
     )
     cliente = models.ForeignKey(
-        Cliente, on_delete=models.CASCADE, null=True, blank=True, related_name="precos_lista"
+        Cliente,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="precos_lista",
+        db_index=False,
     )
     preco = _dinheiro("preço")
     inicio = models.DateField("início da vigência")
