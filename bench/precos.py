@@ -71,7 +71,7 @@ def preparar(linhas: int) -> tuple[list[str], list[str]]:
             origem=origem,
             codigo_externo=f"B-{i:05d}",
             nome=f"Cliente {i}",
-        )  # fmt: skip
+        )
         for i in range(CLIENTES)
         if f"B-{i:05d}" not in existentes
     ]
