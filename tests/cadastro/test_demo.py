@@ -6,6 +6,7 @@ import io
 from collections import Counter
 from datetime import timedelta
 
+import psycopg
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
@@ -312,3 +313,38 @@ def test_carga_em_massa_recria_os_mesmos_indices():
 def test_carga_em_massa_nao_combina_com_historico():
     with pytest.raises(ValueError, match="histórico"):
         gerar_clientes(5, base=garantir_base(), massa=True, historico=True)
+
+
+def test_carga_em_massa_interrompida_nao_deixa_nada(monkeypatch):
+    # given a mass load whose database work fails on the second chunk
+    from cadastro import demo as modulo
+
+    copiar = modulo._copiar
+    chamadas = []
+
+    def copiar_e_falhar(conexao, linhas):
+        chamadas.append(1)
+        if len(chamadas) == 2:
+            conexao.execute("SELECT 1 / 0")  # a real database error mid-load
+        copiar(conexao, linhas)
+
+    monkeypatch.setattr(modulo, "_copiar", copiar_e_falhar)
+    antes = _indices()
+    base = garantir_base()
+    # when it runs
+    # (the COPY thread talks to psycopg directly, so the error is psycopg's own)
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        gerar_clientes(20, base=base, massa=True, lote=5)
+    # then no client was kept and every index is still there
+    assert m.Cliente.objects.count() == 0
+    assert m.Endereco.objects.count() == 0
+    assert _indices() == antes
+    assert _papel_replicacao() == "origin"
+
+
+def test_so_a_base_quando_nenhum_cliente_pedido():
+    saida = io.StringIO()
+    call_command("gerar_demo", stdout=saida)
+    assert "nenhum cliente pedido" in saida.getvalue()
+    assert m.Cliente.objects.count() == 0
+    assert Usuario.objects.filter(username__in=[u.username for u in USUARIOS_DEMO]).count() == 7
