@@ -4,7 +4,7 @@
 changes an order (vendas/services.py) with the order row already locked. It runs a FIXED number
 of queries whatever the number of items (the queries are listed in `recalcular`'s docstring and
 held by tests/vendas/test_calculo.py for 5 and 500 items), writes every item back with ONE
-`bulk_update` and the totals with one UPDATE.
+one UPDATE … FROM (VALUES …) (`gravar_itens`) and the totals with one UPDATE.
 
 Units: list prices, costs and stock are per the product's own unit (the cadastro's, the
 taxable one); an item is sold in the unit the "matriz de unidade produto" gives, at
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -208,6 +209,41 @@ def _faixas(pedido: Pedido) -> tuple[Intervalo | None, Intervalo | None]:
     mc = Intervalo(minimo=dec("vendas_mc_minima"), maximo=dec("vendas_mc_maxima"))
     vazio = Intervalo()
     return (mb if mb != vazio else None, mc if mc != vazio else None)
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def gravar_itens(itens: list[ItemPedido]) -> None:
+    """Write the computed fields of every item in ONE statement:
+    `UPDATE … SET c = v.c … FROM (VALUES …) v WHERE t.id = v.id`.
+
+    Django's bulk_update builds one `CASE WHEN id = … THEN …` per column; with 33 columns and
+    500 rows Postgres evaluates ~16.000 branches per row (measured: 9 s for 500 items), while
+    a VALUES join is a hash join (milliseconds). Same semantics: one query, all rows.
+    """
+    campos = [ItemPedido._meta.get_field(nome) for nome in CAMPOS_CALCULADOS_ITEM]
+    tipos = ["bigint", *(f.db_type(connection) for f in campos)]
+    colunas = ["id", *(f.column for f in campos)]
+    linha = "(" + ", ".join(f"%s::{t}" for t in tipos) + ")"
+    parametros: list[Any] = []
+    for item in itens:
+        parametros.append(item.pk)
+        parametros.extend(f.get_db_prep_save(getattr(item, f.attname), connection) for f in campos)
+    tabela = connection.ops.quote_name(ItemPedido._meta.db_table)
+    # Identifiers come from the model's metadata (quoted), every value is a bound parameter.
+    sql = (  # noqa: S608
+        f"UPDATE {tabela} AS t SET "
+        + ", ".join(
+            f"{connection.ops.quote_name(c)} = v.{connection.ops.quote_name(c)}"
+            for c in colunas[1:]
+        )
+        + f" FROM (VALUES {', '.join([linha] * len(itens))}) AS v("
+        + ", ".join(connection.ops.quote_name(c) for c in colunas)
+        + ") WHERE t.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parametros)
 
 
 # --- the calculation ---------------------------------------------------------------------
@@ -456,6 +492,8 @@ def _alcadas(
     problemas: list[dict[str, Any]] = []
     for item, resposta in zip(ativos, respostas, strict=True):
         por_item[item.pk] = resposta
+        if resposta.regra is not None:  # answered: skip building a message nobody reads
+            continue
         problema = resposta.problema(item=item.sequencia)
         if problema is not None:
             problemas.append(
@@ -478,7 +516,7 @@ def recalcular(pedido: Pedido) -> Calculo:
     Queries, the same for 5 or 500 items: items+products (1), list prices (1), costs (1),
     stock (1), scheduled stock (1), margin parameters (1), matrix rules (1) + conversion
     factors (1, only when some item is sold in another unit), alçada rules (1), items
-    bulk_update (1), order update (1). A unit change found by the matrices (the sale-unit price
+    update (1), order update (1). A unit change found by the matrices (the sale-unit price
     depends on the factor) repeats the rules query once.
     """
     itens = list(
@@ -589,7 +627,7 @@ def recalcular(pedido: Pedido) -> Calculo:
         item.problemas = problemas
 
     if ativos:
-        ItemPedido.objects.bulk_update(ativos, CAMPOS_CALCULADOS_ITEM)
+        gravar_itens(ativos)
 
     todos = problemas_pedido + [p for i in ativos for p in i.problemas]
     if resultado is not None:

@@ -17,7 +17,9 @@ D = Decimal
 def _tab_ate(page, seletor: str, limite: int = 80) -> None:
     """Press Tab until `seletor` has the focus (keyboard-only navigation)."""
     for _ in range(limite):
-        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", seletor):
+        if page.evaluate(
+            "(s) => document.activeElement && document.activeElement.matches(s)", seletor
+        ):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"o foco nunca chegou em {seletor}")
@@ -144,7 +146,9 @@ def test_pedido_pelo_teclado_ate_a_aprovacao(pagina, screenshot, cenario):  # no
 
     # then the supervisor finds it in the queue, sees what and why, and approves it
     contexto = page.context.browser.new_context(
-        locale="pt-BR", base_url=page.url.split("/vendas")[0], viewport={"width": 1366, "height": 900}
+        locale="pt-BR",
+        base_url=page.url.split("/vendas")[0],
+        viewport={"width": 1366, "height": 900},
     )
     sup = contexto.new_page()
     entrar(sup, "supervisor")

@@ -204,7 +204,7 @@ def test_adicionar_item_redesenha_so_as_partes(client, cenario) -> None:
             "produto": cenario.lampada.pk,
             "quantidade": "3",
             "desconto_percentual": "2,5",
-        },  # fmt: skip
+        },
         HTTP_HX_REQUEST="true",
     )
     html = resp.content.decode()

@@ -1,0 +1,214 @@
+"""Bench: recalculating and saving a 500-item order, side by side on Postgres.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/crm_bench_vendas \
+        .venv/bin/python bench/pedido.py
+
+Compares, on the same data and the same calculation (matrices → engine → problems):
+  - ours: `pedido_recalcular` (fixed queries, ONE UPDATE … FROM VALUES for all items);
+  - peer: the same calculation written back with one `save()` per item.
+Goals (issue 6): ours ≤ 50 ms for 500 items, ≥ 5× faster than per-item save, the same number
+of SQL queries for 5 and 500 items; adding one item to a 200-item order and rendering the
+screen's partials ≤ 150 ms. Every figure is printed; nothing is asserted away.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings.dev")
+
+import django
+
+
+def banco_novo() -> None:
+    """The bench owns its database (name must contain "bench"): dropped and created anew, so
+    every run starts from the same empty schema and the factories' sequences never collide."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(os.environ.get("DATABASE_URL", ""))
+    nome = url.path.lstrip("/")
+    if "bench" not in nome:
+        raise SystemExit("Use um banco só do bench: DATABASE_URL=.../crm_bench_vendas")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conexao:
+        conexao.execute(f'DROP DATABASE IF EXISTS "{nome}" WITH (FORCE)')
+        conexao.execute(f'CREATE DATABASE "{nome}"')
+
+
+if __name__ == "__main__":
+    banco_novo()
+django.setup()
+
+import datetime as dt  # noqa: E402
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+D = Decimal
+RODADAS = 9
+
+
+def preparar() -> tuple:
+    """A fresh schema with one rep, a client, 50 products with prices/stock and the rules."""
+    from django.contrib.auth.models import Group
+
+    from cadastro.models import Armazem, Endereco, TabelaVenda
+    from produtos.models import Custo, Estoque, LinhaProduto, PrecoLista, Produto, Unidade
+    from tests.factories import CarteiraFactory, ClienteFactory, EquipeFactory, UsuarioFactory
+
+    call_command("migrate", verbosity=0)
+    assert Group.objects.filter(name="Representante").exists()
+    sufixo = str(int(time.time()))
+    supervisor = UsuarioFactory(username=f"bench_sup_{sufixo}", papel="Supervisor")
+    rep = UsuarioFactory(
+        username=f"bench_rep_{sufixo}", papel="Representante",
+        equipe=EquipeFactory(supervisor=supervisor, nome=f"Equipe bench {sufixo}"),
+    )  # fmt: skip
+    armazem = Armazem.objects.create(codigo=f"B{sufixo}"[-20:], descricao="CD bench")
+    tabela = TabelaVenda.objects.create(codigo=f"T{sufixo}"[-20:], descricao="Tabela bench",
+                                        armazem=armazem)  # fmt: skip
+    un, _ = Unidade.objects.get_or_create(codigo="UN", defaults={"descricao": "Unidade"})
+    linha, _ = LinhaProduto.objects.get_or_create(codigo="BENCH", defaults={"descricao": "Bench"})
+    produtos = []
+    for n in range(50):
+        p = Produto.objects.create(codigo=f"BX{sufixo}-{n:03d}", descricao=f"Produto bench {n}",
+                                   unidade=un, ncm="73181500", linha=linha)  # fmt: skip
+        PrecoLista.objects.create(produto=p, tabela=tabela, preco=D("10.00") + n,
+                                  inicio=dt.date(2024, 1, 1))  # fmt: skip
+        Estoque.objects.create(produto=p, armazem=armazem, unidade=un, quantidade=D("100000"))
+        Custo.objects.create(produto=p, data=dt.date(2024, 1, 1), custo=D("6.00") + n)
+        produtos.append(p)
+    carteira = CarteiraFactory(representante=rep, codigo=f"CB{sufixo}")
+    cliente = ClienteFactory(juridica=True, carteira=carteira, tabela_venda=tabela)
+    Endereco.objects.create(cliente=cliente, tipo="comercial", logradouro="Rua", uf="SP",
+                            principal=True)  # fmt: skip
+    from tests.vendas.conftest import regras_basicas
+
+    regras_basicas()
+    return rep, cliente, produtos
+
+
+def pedido_com(rep, cliente, produtos, n: int):
+    from vendas.models import ItemPedido
+    from vendas.services import pedido_criar, pedido_recalcular
+
+    pedido = pedido_criar(cliente_id=cliente.pk, ator=rep).pedido
+    ItemPedido.objects.bulk_create(
+        ItemPedido(
+            pedido=pedido,
+            sequencia=s,
+            produto=produtos[s % len(produtos)],
+            quantidade=D(s % 7 + 1),
+            desconto_percentual=D(s % 4),
+        )
+        for s in range(1, n + 1)
+    )
+    pedido_recalcular(pedido_id=pedido.pk)  # units/factors settle on the first pass
+    return pedido
+
+
+def medir(funcao: Callable[[], object], rodadas: int = RODADAS) -> tuple[float, int]:
+    """Median wall time (ms) of `funcao` inside a rolled-back transaction, and its queries."""
+    tempos = []
+    consultas = 0
+    for _ in range(rodadas):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as cq:
+                inicio = time.perf_counter()
+                funcao()
+                tempos.append((time.perf_counter() - inicio) * 1000)
+            consultas = len(cq.captured_queries)
+            transaction.set_rollback(True)
+    return statistics.median(tempos), consultas
+
+
+def main() -> None:
+    from vendas import calculo
+    from vendas.services import pedido_recalcular
+
+    rep, cliente, produtos = preparar()
+    p5 = pedido_com(rep, cliente, produtos, 5)
+    p500 = pedido_com(rep, cliente, produtos, 500)
+
+    ms5, q5 = medir(lambda: pedido_recalcular(pedido_id=p5.pk))
+    ms500, q500 = medir(lambda: pedido_recalcular(pedido_id=p500.pk))
+
+    # Peer: the same calculation, but each item written with its own save().
+    original = calculo.gravar_itens
+
+    def por_item(itens):  # type: ignore[no-untyped-def]
+        for item in itens:
+            item.save(update_fields=calculo.CAMPOS_CALCULADOS_ITEM)
+
+    calculo.gravar_itens = por_item
+    try:
+        ms_peer, q_peer = medir(lambda: pedido_recalcular(pedido_id=p500.pk))
+    finally:
+        calculo.gravar_itens = original
+
+    # Where the time goes: the calculation alone (no item write) for 500 items.
+    def so_calculo() -> None:
+        from vendas.services import _travar
+
+        calculo.gravar_itens = lambda itens: None
+        try:
+            calculo.recalcular(_travar(p500.pk))
+        finally:
+            calculo.gravar_itens = original
+
+    ms_calc, _ = medir(so_calculo)
+
+    # Adding one item to a 200-item order and rendering the screen's partials (htmx answer).
+    p200 = pedido_com(rep, cliente, produtos, 200)
+    navegador = Client()
+    navegador.force_login(rep)
+    url = reverse("vendas:item-adicionar", args=[p200.pk])
+    navegador.get(reverse("vendas:pedido-detalhe", args=[p200.pk]))  # warm templates
+
+    def adicionar() -> None:
+        p200.refresh_from_db(fields=["versao"])
+        resposta = navegador.post(
+            url,
+            {"versao": p200.versao, "produto": produtos[0].pk, "quantidade": "2"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert resposta.status_code == 200 and "pedido-itens" in resposta.content.decode()
+
+    ms_add, q_add = medir(adicionar)
+    ms_tela, q_tela = medir(
+        lambda: navegador.get(reverse("vendas:pedido-detalhe", args=[p200.pk])), rodadas=5
+    )
+
+    def linha(rotulo: str, valor: str, meta: str = "", ok: bool | None = None) -> None:
+        marca = "" if ok is None else (" OK" if ok else " NÃO ATINGIU")
+        print(f"{rotulo:<58} {valor:>14}  {meta}{marca}")
+
+    print(f"bench/pedido.py — mediana de {RODADAS} rodadas, Postgres local, transações desfeitas")
+    linha("recalcular + gravar 5 itens (nosso)", f"{ms5:.1f} ms", f"{q5} consultas")
+    linha("recalcular + gravar 500 itens (nosso)", f"{ms500:.1f} ms", "meta ≤ 50 ms", ms500 <= 50)
+    linha("  consultas SQL: 5 itens vs 500 itens", f"{q5} vs {q500}", "meta iguais", q5 == q500)
+    linha("  só o cálculo (matrizes + motor + problemas), 500 itens", f"{ms_calc:.1f} ms")
+    linha("mesmo cálculo + save() por item, 500 itens (par)", f"{ms_peer:.1f} ms",
+          f"{q_peer} consultas")  # fmt: skip
+    razao = ms_peer / ms500 if ms500 else float("inf")
+    linha("razão par / nosso", f"{razao:.1f}×", "meta ≥ 5×", razao >= 5)
+    linha("incluir 1 item num pedido de 200 e redesenhar (htmx)", f"{ms_add:.1f} ms",
+          f"meta ≤ 150 ms · {q_add} consultas", ms_add <= 150)  # fmt: skip
+    linha("abrir a tela do pedido de 200 itens (GET completo)", f"{ms_tela:.1f} ms",
+          f"{q_tela} consultas")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
