@@ -40,9 +40,9 @@ from crm.documentos import limpar
 
 
 class RegistroAuxiliarAdmin(admin.ModelAdmin):
-    list_display = ("codigo", "descricao", "ativo")
-    list_editable = ("ativo",)
-    list_filter = ("ativo",)
+    list_display = ["codigo", "descricao", "ativo"]
+    list_editable = ["ativo"]
+    list_filter = ["ativo"]
     search_fields = ("codigo", "descricao")
     ordering = ("descricao",)
 
@@ -61,15 +61,15 @@ for _modelo in (
 
 @admin.register(StatusCliente)
 class StatusClienteAdmin(RegistroAuxiliarAdmin):
-    list_display = ("codigo", "descricao", "considera_ativo", "ativo")
-    list_editable = ("considera_ativo", "ativo")
+    list_display = ["codigo", "descricao", "considera_ativo", "ativo"]
+    list_editable = ["considera_ativo", "ativo"]
 
 
 @admin.register(TabelaVenda)
 class TabelaVendaAdmin(RegistroAuxiliarAdmin):
-    list_display = ("codigo", "descricao", "local_faturamento", "armazem", "ativo")
-    list_select_related = ("local_faturamento", "armazem")
-    list_filter = ("ativo", "local_faturamento", "armazem")
+    list_display = ["codigo", "descricao", "local_faturamento", "armazem", "ativo"]
+    list_select_related = ["local_faturamento", "armazem"]
+    list_filter = ["ativo", "local_faturamento", "armazem"]
 
 
 @admin.register(Carteira)

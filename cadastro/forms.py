@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -83,10 +83,10 @@ class ValorMonetarioField(forms.DecimalField):
     def prepare_value(self, value: Any) -> Any:
         """Show stored values with their 2 places: 1500 → "1.500,00"."""
         if isinstance(value, Decimal) and value.is_finite():
-            return value.quantize(Decimal(1).scaleb(-self.decimal_places))
+            return value.quantize(Decimal(1).scaleb(-(self.decimal_places or 0)))
         return value
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
@@ -313,7 +313,7 @@ class ClienteForm(forms.Form):
             kwargs["initial"] = self._inicial(cliente)
         super().__init__(*args, **kwargs)
         atual = lambda campo: getattr(cliente, f"{campo}_id") if cliente else None  # noqa: E731
-        f = self.fields
+        f = cast("dict[str, Any]", self.fields)  # ModelChoiceFields: querysets set per user
         f["tipo_cliente"].queryset = _ativos(TipoCliente, atual("tipo_cliente"))
         f["status"].queryset = _ativos(StatusCliente, atual("status"))
         f["origem"].queryset = _ativos(Origem, atual("origem"))
@@ -351,17 +351,18 @@ class ClienteForm(forms.Form):
         """A rep with a single carteira starts with it (and themself as responsible)."""
         if self.is_bound:
             return
-        carteiras = list(self.fields["carteira"].queryset[:2])
+        campos = cast("dict[str, Any]", self.fields)
+        carteiras = list(campos["carteira"].queryset[:2])
         if len(carteiras) == 1:
             self.initial.setdefault("carteira", carteiras[0].pk)
-            if self.fields["representante"].queryset.filter(pk=self.user.pk).exists():
+            if campos["representante"].queryset.filter(pk=self.user.pk).exists():
                 self.initial.setdefault("representante", self.user.pk)
 
     @staticmethod
     def _inicial(cliente: Cliente) -> dict[str, Any]:
         inicial: dict[str, Any] = {}
         for campo in CAMPOS_CLIENTE:
-            field = Cliente._meta.get_field(campo)
+            field = cast("Any", Cliente._meta.get_field(campo))
             inicial[campo] = getattr(cliente, field.attname)
         inicial["documento"] = cliente.documento_formatado
         if cliente.cnae:
@@ -478,10 +479,10 @@ class EnderecoForm(forms.Form):
 
     def limitar_municipios(self, uf: str) -> None:
         """The select shows only the chosen UF's municipalities (validation still sees all)."""
-        opcoes = [("", "Escolha a UF primeiro" if not uf else "Selecione…")]
+        opcoes: list[tuple[Any, str]] = [("", "Escolha a UF primeiro" if not uf else "Selecione…")]
         if uf:
             opcoes += list(Municipio.objects.filter(uf=uf).values_list("codigo_ibge", "nome"))
-        self.fields["municipio"].choices = opcoes
+        cast("forms.ChoiceField", self.fields["municipio"]).choices = opcoes
 
     def clean_cep(self) -> str:
         valor = self.cleaned_data.get("cep", "")
@@ -652,7 +653,8 @@ class PessoaContatoForm(forms.Form):
                 "telefone": formatar_fone(pessoa.telefone),
             }
         super().__init__(*args, **kwargs)
-        self.fields["tipo"].queryset = _ativos(TipoContato, pessoa.tipo_id if pessoa else None)
+        tipo = cast("forms.ModelChoiceField[Any]", self.fields["tipo"])
+        tipo.queryset = _ativos(TipoContato, pessoa.tipo_id if pessoa else None)
 
     def clean_email(self) -> str:
         return (self.cleaned_data.get("email") or "").strip().lower()

@@ -192,7 +192,7 @@ class EntradaHistorico:
 
 
 def _campos_por_coluna(modelo: type[models.Model]) -> dict[str, models.Field]:
-    return {f.column: f for f in modelo._meta.concrete_fields}
+    return {str(f.column): f for f in modelo._meta.concrete_fields}
 
 
 def _vazio(valor: Any) -> bool:
@@ -265,8 +265,9 @@ def historico_cliente(cliente: Cliente, *, pagina: Any = 1, por_pagina: int = 25
     for e in eventos:
         for coluna, par in (e.pgh_diff or {}).items():
             campo = colunas[e.pgh_obj_model].get(coluna)
-            if campo is not None and campo.is_relation and campo.name not in _OCULTOS:
-                ids.setdefault(campo.related_model, set()).update(v for v in par if v is not None)
+            relacionado = campo.related_model if campo is not None else None
+            if relacionado is not None and campo.name not in _OCULTOS:  # type: ignore[union-attr]
+                ids.setdefault(relacionado, set()).update(v for v in par if v is not None)
     nomes: dict[tuple[type[models.Model], Any], str] = {}
     for relacionado, chaves in ids.items():
         for obj in relacionado._default_manager.filter(pk__in=chaves):

@@ -20,7 +20,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -147,9 +147,12 @@ def _travar_cliente(cliente: Cliente) -> Cliente:
     return Cliente.objects.select_for_update().get(pk=cliente.pk)
 
 
+def _campo(model: type[models.Model] | models.Model, nome: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", model._meta.get_field(nome))
+
+
 def _valor_comparavel(obj: models.Model, campo: str) -> Any:
-    field = obj._meta.get_field(campo)
-    return getattr(obj, field.attname)
+    return getattr(obj, _campo(obj, campo).attname)
 
 
 def _aplicar(obj: models.Model, dados: dict[str, Any], permitidos: tuple[str, ...]) -> None:
@@ -161,7 +164,7 @@ def _aplicar(obj: models.Model, dados: dict[str, Any], permitidos: tuple[str, ..
 
 
 def _rotulo(model: type[models.Model], campo: str) -> str:
-    return str(model._meta.get_field(campo).verbose_name)
+    return str(_campo(model, campo).verbose_name)
 
 
 def validar_dados_cliente(cliente: Cliente) -> None:
@@ -247,7 +250,7 @@ def _salvar_cliente(cliente: Cliente, **kwargs: Any) -> None:
             existente = outros.filter(documento=cliente.documento).first()
         else:
             existente = outros.filter(
-                origem_id=cliente.origem_id, codigo_externo=cliente.codigo_externo
+                origem=cliente.origem, codigo_externo=cliente.codigo_externo
             ).first()
         raise ClienteDuplicado(campo=campo, existente=existente) from exc
 
@@ -373,14 +376,16 @@ def _promover_principal(qs: models.QuerySet[Any]) -> None:
     """After removing the principal, the oldest remaining one becomes principal."""
     if qs.exists() and not qs.filter(principal=True).exists():
         primeiro = qs.order_by("criado_em", "pk").first()
-        qs.filter(pk=primeiro.pk).update(principal=True)
+        if primeiro is not None:
+            qs.filter(pk=primeiro.pk).update(principal=True)
 
 
 def _validar_endereco(endereco: Endereco) -> None:
     erros = {}
-    if endereco.municipio_id is not None and endereco.municipio.uf != endereco.uf:
+    municipio = endereco.municipio if endereco.municipio_id is not None else None
+    if municipio is not None and municipio.uf != endereco.uf:
         erros["municipio"] = (
-            f"{endereco.municipio.nome} não pertence à UF {endereco.uf}: escolha um município "
+            f"{municipio.nome} não pertence à UF {endereco.uf}: escolha um município "
             "da UF informada."
         )
     if not (endereco.logradouro or "").strip():

@@ -27,7 +27,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadastro import selectors
-from cadastro.constants import OrigemAlteracao
+from cadastro.constants import CanalContato, OrigemAlteracao
 from cadastro.forms import (
     ClienteForm,
     ConsentimentoForm,
@@ -228,7 +228,7 @@ class Filho:
     tipo: str
     aba: str
     relacao: str
-    form: type[Form]
+    form: Callable[..., Form]
     form_kw: str
     salvar: Callable[..., Any]
     excluir: Callable[..., Any]
@@ -379,7 +379,7 @@ def consentimento_registrar_view(request: HttpRequest, pk: int) -> HttpResponse:
             origem=OrigemAlteracao.TELA,
             observacao=d["observacao"],
         )
-        rotulo = dict(form.fields["canal"].choices)[d["canal"]]
+        rotulo = CanalContato(d["canal"]).label
         aviso = f"Consentimento {'concedido' if d['concedido'] else 'revogado'}: {rotulo}."
         return _depois_de_salvar(request, cliente, "consentimentos", aviso)
     return _render_aba(request, cliente, "consentimentos", form_consentimento=form)
