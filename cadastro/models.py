@@ -223,7 +223,10 @@ class ClienteQuerySet(models.QuerySet["Cliente"]):
         if user.has_perm("cadastro.ver_clientes_com_carteira"):
             regra = Q(carteira__isnull=False)
         else:
-            carteiras = Carteira.objects.visiveis_para(user).values("pk")
+            # A literal id list, not a subquery: with a subquery the planner underestimates
+            # the rows, scans carteira by carteira and sorts everything after a keyset cursor
+            # (deep page of a rep at 1M clients: 460 ms → 8 ms). A rep has a handful of ids.
+            carteiras = list(Carteira.objects.visiveis_para(user).values_list("pk", flat=True))
             regra = Q(carteira__in=carteiras)
         if user.has_perm("cadastro.ver_clientes_sem_carteira"):
             regra |= Q(carteira__isnull=True)
@@ -316,7 +319,7 @@ class Cliente(models.Model):
     )
     observacoes = models.TextField("observações", blank=True)
     versao = models.PositiveIntegerField(default=1)
-    criado_em = models.DateTimeField(auto_now_add=True, db_index=True)
+    criado_em = models.DateTimeField(auto_now_add=True)  # indexed with id (cliente_criado_id)
     atualizado_em = models.DateTimeField(auto_now=True)
 
     objects = ClienteQuerySet.as_manager()
@@ -361,6 +364,16 @@ class Cliente(models.Model):
             models.Index(fields=["nome", "id"], name="cliente_nome_id"),
             models.Index(fields=["representante"], name="cliente_representante"),
             models.Index(fields=["status"], name="cliente_status"),
+            models.Index(fields=["criado_em", "id"], name="cliente_criado_id"),
+            models.Index(fields=["tipo_pessoa", "id"], name="cliente_pessoa_id"),
+            # Prefix search (documento LIKE 'x%') under a linguistic collation (en_US.utf8 in
+            # the official postgres image) needs the pattern opclass to use an index.
+            models.Index(
+                fields=["documento"],
+                name="cliente_documento_prefixo",
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(documento__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -447,6 +460,9 @@ class ContatoEletronico(models.Model):
         verbose_name_plural = "contatos eletrônicos"
         indexes = [
             models.Index(fields=["valor"], name="contato_eletronico_valor"),
+            models.Index(
+                fields=["valor"], name="contato_valor_prefixo", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["cliente"], name="contato_eletronico_cliente"),
         ]
 

@@ -48,9 +48,13 @@ def test_usuario_sem_papel_ou_inativo_nao_ve_nada(pessoas):
     assert _visiveis(inativo) == set()
 
 
-def test_consulta_de_visibilidade_e_uma_so(pessoas, django_assert_num_queries):
+def test_consulta_de_visibilidade_nao_cresce(pessoas, django_assert_num_queries):
+    # the rep's carteira ids (one small query) + the clients: 2, whatever the data size
     ClienteFactory.create_batch(3, carteira=pessoas.a)
     dono = pessoas.usuarios["dono"]
     dono.has_perm("cadastro.view_cliente")  # warm the permission cache
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         list(Cliente.objects.visiveis_para(dono))
+    ClienteFactory.create_batch(20, carteira=pessoas.a)
+    with django_assert_num_queries(2):
+        assert len(Cliente.objects.visiveis_para(dono)) == 23
