@@ -231,17 +231,12 @@ def gravar_itens(itens: list[ItemPedido]) -> None:
         parametros.append(item.pk)
         parametros.extend(f.get_db_prep_save(getattr(item, f.attname), connection) for f in campos)
     tabela = connection.ops.quote_name(ItemPedido._meta.db_table)
+    q = connection.ops.quote_name
+    atribuicoes = ", ".join(f"{q(c)} = v.{q(c)}" for c in colunas[1:])
+    valores = ", ".join([linha] * len(itens))
+    nomes = ", ".join(q(c) for c in colunas)
     # Identifiers come from the model's metadata (quoted), every value is a bound parameter.
-    sql = (  # noqa: S608
-        f"UPDATE {tabela} AS t SET "
-        + ", ".join(
-            f"{connection.ops.quote_name(c)} = v.{connection.ops.quote_name(c)}"
-            for c in colunas[1:]
-        )
-        + f" FROM (VALUES {', '.join([linha] * len(itens))}) AS v("
-        + ", ".join(connection.ops.quote_name(c) for c in colunas)
-        + ") WHERE t.id = v.id"
-    )
+    sql = f"UPDATE {tabela} AS t SET {atribuicoes} FROM (VALUES {valores}) AS v({nomes}) WHERE t.id = v.id"  # noqa: S608, E501
     with connection.cursor() as cursor:
         cursor.execute(sql, parametros)
 
