@@ -708,6 +708,7 @@ class ImportacaoClientes(TipoImportacao):
     nome = "Clientes"
     permissao = "cadastro.importar_clientes"
     nome_planilha = "Clientes"
+    nome_registro = "cliente"
     colunas = COLUNAS
     instrucoes = INSTRUCOES
     regra_duplicadas = REGRA_DUPLICADAS

@@ -416,7 +416,8 @@ class _Execucao:
             if repetida is not None:
                 chave, anterior = repetida
                 mensagem = (
-                    f"Cliente repetido na planilha: {chave.descricao} já está na linha "
+                    f"{self.tipo.nome_registro.capitalize()} repetido na planilha: "
+                    f"{chave.descricao} já está na linha "
                     f"{anterior} (vale a primeira ocorrência; esta linha foi ignorada)."
                 )
                 problemas[item.linha] = (

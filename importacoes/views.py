@@ -126,8 +126,9 @@ class ImportacaoListaView(ListaBaseView):
 @require_http_methods(["GET", "POST"])
 def importacao_criar_view(request: HttpRequest) -> HttpResponse:
     tipo = _tipo_permitido(request, request.GET.get("tipo") or "clientes")
-    form = ImportacaoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    enviado = request.method == "POST"
+    form = ImportacaoForm(request.POST if enviado else None, request.FILES if enviado else None)
+    if enviado and form.is_valid():
         arquivo = form.cleaned_data["arquivo"]
         try:
             importacao = importacao_criar(

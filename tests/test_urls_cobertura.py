@@ -52,6 +52,14 @@ def _endereco(cliente):
     return cliente.enderecos.create(tipo="principal", logradouro="Rua A", uf="SP", cep="01310100")
 
 
+def _importacao(p: Any):
+    from importacoes.models import Importacao
+
+    return Importacao.objects.create(
+        tipo="clientes", nome_arquivo="c.xlsx", arquivo="x.xlsx", criado_por=p.usuarios["admin"]
+    )
+
+
 def _pessoa_contato(cliente):
     from cadastro.models import TipoContato
 
@@ -92,6 +100,10 @@ CASOS: dict[str, Caso] = {
     ),
     "cadastro:pessoa-contato-editar": Caso(_com_filho(_pessoa_contato), post={"nome": "X"}),
     "cadastro:pessoa-contato-excluir": Caso(_com_filho(_pessoa_contato)),
+    **{
+        f"importacoes:importacao-{tela}": Caso(lambda p: {"pk": _importacao(p).pk}, escopo="papel")
+        for tela in ("detalhe", "progresso", "erros")
+    },
 }
 
 

@@ -205,6 +205,7 @@ def test_trava_impede_dois_processamentos_do_mesmo_job(registros, admin):
         imp.refresh_from_db()
         assert (imp.status, imp.tentativas) == (StatusImportacao.PENDENTE, 0)
         assert importacoes_destravar() == []  # and the janitor sees it alive
+        outra.execute("SELECT pg_advisory_unlock(%s, %s)", [_NAMESPACE, imp.pk])
     # once it is released, the job runs
     assert importacao_processar(imp.pk).status == StatusImportacao.CONCLUIDO
 
