@@ -84,6 +84,7 @@ class TipoImportacao(abc.ABC):
     nome: ClassVar[str]  # "Clientes"
     permissao: ClassVar[str]  # "cadastro.importar_clientes"
     nome_planilha: ClassVar[str]  # sheet name in the template ("Clientes")
+    nome_registro: ClassVar[str] = "registro"  # one row's record, for messages ("cliente")
     colunas: ClassVar[Sequence[Coluna]]
     instrucoes: ClassVar[Sequence[str]]
     regra_duplicadas: ClassVar[str]
