@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _TIPOS: dict[str, str] = {
     "clientes": "cadastro.importacao.ImportacaoClientes",
     "precos": "produtos.importacao.ImportacaoPrecos",
+    "regras": "matrizes.importacao.ImportacaoRegras",
 }
 
 

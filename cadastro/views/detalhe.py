@@ -105,14 +105,26 @@ def _template_aba(aba: str) -> str:
     return f"cadastro/partials/cliente_{aba.replace('-', '_')}.html"
 
 
+def _parcial(request: HttpRequest) -> bool:
+    """An htmx swap of #painel-cliente (not a history restore, which needs the whole page)."""
+    htmx = request.htmx  # type: ignore[attr-defined]
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def _render_aba(
-    request: HttpRequest, cliente: Cliente, aba: str, *, status: int = 200, **extra: Any
+    request: HttpRequest,
+    cliente: Cliente,
+    aba: str,
+    *,
+    status: int = 200,
+    pagina_inteira: bool = False,
+    **extra: Any,
 ) -> HttpResponse:
     """The tab's partial for htmx, the whole detail page otherwise (same partial inside)."""
     ctx = _contexto_aba(request, cliente, aba)
     ctx.update(extra)
     ctx["template_aba"] = _template_aba(aba)
-    if request.htmx:  # type: ignore[attr-defined]
+    if _parcial(request) and not pagina_inteira:
         resposta = render(request, ctx["template_aba"], ctx, status=status)
     else:
         resposta = render(request, "cadastro/cliente_detalhe.html", ctx, status=status)
@@ -122,7 +134,7 @@ def _render_aba(
 
 def _depois_de_salvar(request: HttpRequest, cliente: Cliente, aba: str, aviso: str) -> HttpResponse:
     """htmx: the refreshed tab with a notice; plain POST: redirect (PRG) with a message."""
-    if request.htmx:  # type: ignore[attr-defined]
+    if _parcial(request):
         return _render_aba(request, cliente, aba, aviso=aviso)
     messages.success(request, aviso)
     return redirect(f"{reverse('cadastro:cliente-detalhe', args=[cliente.pk])}?aba={aba}")
@@ -139,7 +151,9 @@ def cliente_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
     aba = request.GET.get("aba", "dados")
     if aba not in SLUGS_ABAS:
         aba = "dados"
-    return _render_aba(request, cliente, aba)
+    # The URL that tabs push into the history: always the whole page (htmx may re-request it
+    # on back/forward when its history cache misses).
+    return _render_aba(request, cliente, aba, pagina_inteira=True)
 
 
 @login_required

@@ -105,6 +105,15 @@ def test_pagina_inclui_o_mesmo_parcial_da_aba(client, pessoas, cliente, aba):
     assert primeira_linha in pagina.content.decode()
 
 
+def test_url_da_pagina_devolve_a_pagina_inteira_mesmo_pedida_pelo_htmx(client, pessoas, cliente):
+    # htmx re-requests a pushed URL on back/forward when its history cache misses
+    _login(client, pessoas, "dono")
+    url = reverse("cadastro:cliente-detalhe", args=[cliente.pk])
+    resp = client.get(url, {"aba": "contatos"}, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert "<html" in resp.content.decode()
+    assert "HX-Request" in resp["Vary"]
+
+
 def test_aba_inexistente_e_404_e_aba_desconhecida_na_pagina_cai_em_dados(client, pessoas, cliente):
     _login(client, pessoas, "dono")
     assert client.get(reverse("cadastro:cliente-aba", args=[cliente.pk, "xpto"])).status_code == 404
