@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -108,6 +109,16 @@ class ProdutoForm(FormBase):
             self.fields["codigo"].disabled = True
         for nome in LARGOS & set(self.fields):
             self.fields[nome].widget.attrs["data-largo"] = "1"
+        # Typed with mask ("7318.15.00", "17.099.00"): the length is checked after cleaning,
+        # by the model's validators, not on the raw text.
+        for nome, limite in (("ncm", 12), ("cest", 11), ("ean", 20)):
+            campo = self.fields.get(nome)
+            if campo is not None:
+                campo.max_length = limite
+                campo.validators = [
+                    v for v in campo.validators if not isinstance(v, MaxLengthValidator)
+                ]
+                campo.widget.attrs["maxlength"] = str(limite)
 
     def clean_codigo(self) -> str:
         return (self.cleaned_data.get("codigo") or "").strip().upper()
@@ -277,10 +288,13 @@ class PrecoForm(FormSecao):
             raise ValidationError("Informe a tabela de preço ou o cliente.")
         return dados
 
-    def validate_constraints(self) -> None:
-        # Overlaps are resolved by the service (it closes the open-ended previous price first);
-        # the exclusion constraint is still the last word in the database.
-        return None
+    def _get_validation_exclusions(self) -> Any:
+        # Overlaps are resolved by the service (it closes the open-ended previous price first),
+        # so the form skips the exclusion constraints (they involve `produto`); the database
+        # still has the last word.
+        excluir = super()._get_validation_exclusions()
+        excluir.add("produto")
+        return excluir
 
 
 class CustoForm(FormSecao):

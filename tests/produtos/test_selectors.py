@@ -76,7 +76,7 @@ def test_busca_usa_os_indices_de_trigrama_e_de_codigo(catalogo):
     ProdutoFactory.create_batch(300)
     with connection.cursor() as c:
         c.execute("ANALYZE produtos_produto")
-    qs = filtrar_por_termo(Produto.objects.all(), "torrado")
+    qs = filtrar_por_termo(Produto.objects.all(), "torrado").order_by()
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as c:
         c.execute("SET LOCAL enable_seqscan = off")
