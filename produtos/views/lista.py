@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
+from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.views.decorators.http import require_GET
 
 from crm.listas import ListaBaseView
@@ -137,6 +137,15 @@ class ProdutoListaView(ListaBaseView):
         user = self.request.user
         contexto["pode_criar"] = user.has_perm("produtos.add_produto")
         contexto["pode_importar"] = user.has_perm("produtos.importar_precos")
+        try:
+            contexto["url_importar_precos"] = (
+                reverse("importacoes:importacao-criar") + "?tipo=precos"
+            )
+            contexto["url_modelo_precos"] = reverse(
+                "importacoes:importacao-modelo", args=["precos"]
+            )
+        except NoReverseMatch:  # the import screens are another module's
+            contexto["url_importar_precos"] = contexto["url_modelo_precos"] = None
         return contexto
 
 

@@ -175,3 +175,19 @@ def test_historico_do_preco_importado_tem_o_usuario(cenario):
     assert evento.pgh_label == "insert"
     assert evento.pgh_context.metadata["importacao"] == imp.pk
     assert evento.pgh_context.metadata["usuario"] == cenario["admin"].pk
+
+
+@pytest.mark.parametrize("quem, pode", [("dono", False), ("sac", False), ("supervisor", True),
+                                        ("admin", True)])  # fmt: skip
+def test_modelo_e_botao_de_importar_so_para_quem_importa(client, pessoas, quem, pode):
+    Origem.objects.create(codigo="ERP", descricao="ERP legado")
+    client.force_login(pessoas.usuarios[quem])
+    lista = client.get("/produtos/").content.decode()
+    assert ("Importar preços" in lista) is pode
+    resp = client.get(reverse("importacoes:importacao-modelo", args=["precos"]))
+    assert resp.status_code == (200 if pode else 403)
+    if pode:
+        wb = openpyxl.load_workbook(io.BytesIO(resp.content))
+        cabecalho = [c.value for c in wb["Preços"][1]]
+        assert cabecalho[:5] == TITULOS[:5]
+        assert "Instruções" in wb.sheetnames
