@@ -155,8 +155,8 @@ def test_detalhe_sem_dados_mostra_estados_vazios(client, pessoas, cliente):
         assert texto in html.content.decode()
 
 
-def test_representante_nao_ve_botoes_de_alterar_sem_permissao(client, pessoas, cliente):
-    # SAC has change: sees the buttons; a role without change_cliente would not.
+def test_sac_tem_change_e_ve_o_botao_de_editar(client, pessoas, cliente):
+    # SAC holds change_cliente (not add): the edit button is there
     _login(client, pessoas, "sac")
     html = client.get(reverse("cadastro:cliente-detalhe", args=[cliente.pk])).content.decode()
     assert reverse("cadastro:cliente-editar", args=[cliente.pk]) in html
@@ -854,3 +854,38 @@ def test_admin_sem_inclusao_de_cliente_e_municipio_somente_leitura(client, super
 def test_admin_dos_cadastros_auxiliares_abre(client, superusuario, modelo):
     client.force_login(superusuario)
     assert client.get(reverse(f"admin:cadastro_{modelo}_changelist")).status_code == 200
+
+
+def test_quem_so_consulta_ve_a_ficha_mas_nao_altera_nada(client, pessoas, cliente):
+    # given a user whose role grants only view_cliente (+ sees every carteira)
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UsuarioFactory
+
+    leitor = UsuarioFactory(username="leitor")
+    leitor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_cliente", "ver_todos_clientes"])
+    )
+    client.force_login(leitor)
+    # then the page opens without edit buttons, and every write is refused with 403
+    html = client.get(reverse("cadastro:cliente-detalhe", args=[cliente.pk])).content.decode()
+    assert reverse("cadastro:cliente-editar", args=[cliente.pk]) not in html
+    tel = TelefoneFactory(cliente=cliente)
+    tentativas = [
+        (reverse("cadastro:cliente-editar", args=[cliente.pk]), _form_edicao(cliente, nome="X")),
+        (
+            reverse("cadastro:telefone-criar", args=[cliente.pk]),
+            {"tipo": "fixo", "fone": "1134567890"},
+        ),
+        (reverse("cadastro:telefone-excluir", args=[cliente.pk, tel.pk]), {}),
+        (
+            reverse("cadastro:consentimento-registrar", args=[cliente.pk]),
+            {"canal": "email", "concedido": "1"},
+        ),
+    ]
+    for url, dados in tentativas:
+        assert client.post(url, dados).status_code == 403
+    cliente.refresh_from_db()
+    assert cliente.nome == "Padaria Pão Quente"
+    assert list(Telefone.objects.all()) == [tel]
+    assert not EventoConsentimento.objects.exists()
