@@ -1,35 +1,24 @@
-"""Layout da planilha de regras: o mesmo para exportar e importar.
+"""Layout da planilha de regras: o mesmo para exportar (lista) e importar (`importacao.py`).
 
 A exportação da lista sai com estas colunas, de modo que o supervisor exporta, ajusta no Excel
-e importa de volta (a coluna ID é ignorada na importação: importar sempre cria regras novas,
-nunca altera as existentes — alterar é nova versão, pela tela). Chaves de cadastro vão por
-código (produto, linha, tipo de cliente, unidade), CNPJ (empresa), CPF/CNPJ (cliente) e
-usuário (representante), nunca por id interno.
+e importa de volta (as colunas ID e Versão são ignoradas na importação: importar sempre cria
+regras novas, nunca altera as existentes — alterar é nova versão, pela tela). Chaves de
+cadastro vão por código (produto, linha, tipo de cliente, unidade), CNPJ (empresa), CPF/CNPJ
+(cliente) e usuário (representante), nunca por id interno.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import IO, TYPE_CHECKING, Any
-
-from django.db.models import Model, QuerySet
+from typing import Any
 
 from crm.documentos import limpar
 from crm.xlsx import Coluna, TipoColuna
 from matrizes.constants import TipoMatriz
 from matrizes.models import Regra
-
-if TYPE_CHECKING:
-    from contas.models import Usuario
-
-# Importação síncrona (tela): planilhas pequenas. Matrizes têm centenas de linhas, não
-# centenas de milhares; acima disso a tela recusa e orienta a dividir o arquivo.
-MAXIMO_LINHAS_IMPORTACAO = 2_000
-TAMANHO_MAXIMO_IMPORTACAO = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -135,7 +124,6 @@ def _normalizar(texto: str) -> str:
     return " ".join(sem_acento.lower().split())
 
 
-_POR_TITULO = {_normalizar(c.titulo): c for c in COLUNAS}
 _MATRIZES = {_normalizar(v): v for v in TipoMatriz.values} | {
     _normalizar(str(r)): v for v, r in TipoMatriz.choices
 }
@@ -143,13 +131,6 @@ _MATRIZES = {_normalizar(v): v for v in TipoMatriz.values} | {
 
 class ErroCelula(Exception):
     pass
-
-
-@dataclass
-class LinhaLida:
-    numero: int
-    valores: dict[str, Any]  # campo → valor já convertido (chaves externas ainda como texto)
-    erros: list[str]
 
 
 def _texto(valor: Any) -> str | None:
@@ -207,7 +188,8 @@ def _data(valor: Any) -> dt.date | None:
     raise ErroCelula(f"“{valor}” não é uma data dd/mm/aaaa")
 
 
-def _converter(coluna: ColunaRegra, valor: Any) -> Any:
+def converter(coluna: ColunaRegra, valor: Any) -> Any:
+    """Uma célula lida (python-calamine: str, int, float, bool, date, "") → valor do campo."""
     campo = coluna.campo
     if coluna.tipo in {"decimal", "moeda"}:
         return _decimal(valor)
@@ -241,93 +223,3 @@ def _converter(coluna: ColunaRegra, valor: Any) -> Any:
     if campo == "unidade_venda":
         return texto.upper()
     return texto
-
-
-def _qs(fonte: type[Model] | QuerySet[Any]) -> QuerySet[Any]:
-    return fonte if isinstance(fonte, QuerySet) else fonte._default_manager.all()
-
-
-def ler_planilha(arquivo: IO[bytes]) -> Iterator[LinhaLida]:
-    """Lê a primeira aba: cabeçalho na linha 1 (títulos de `COLUNAS`, acentos e maiúsculas
-    indiferentes; colunas desconhecidas são erro), uma regra por linha; linhas vazias pulam."""
-    from python_calamine import CalamineWorkbook
-
-    livro = CalamineWorkbook.from_filelike(arquivo)
-    aba = livro.get_sheet_by_index(0)
-    linhas = aba.iter_rows()
-    cabecalho = next(linhas, None)
-    if cabecalho is None:
-        raise ErroCelula("A planilha está vazia.")
-    colunas: list[ColunaRegra | None] = []
-    desconhecidas = []
-    for titulo in cabecalho:
-        texto = _texto(titulo)
-        if texto is None:
-            colunas.append(None)
-            continue
-        coluna = _POR_TITULO.get(_normalizar(texto))
-        if coluna is None:
-            desconhecidas.append(texto)
-        colunas.append(coluna)
-    if desconhecidas:
-        raise ErroCelula(
-            "Colunas desconhecidas: "
-            + ", ".join(f"“{t}”" for t in desconhecidas)
-            + ". Use o modelo de importação."
-        )
-    if not any(c is not None and c.campo == "matriz" for c in colunas):
-        raise ErroCelula("Falta a coluna “Matriz”. Use o modelo de importação.")
-    for numero, linha in enumerate(linhas, start=2):
-        if all(_texto(v) is None for v in linha):
-            continue
-        valores: dict[str, Any] = {}
-        erros: list[str] = []
-        for coluna, valor in zip(colunas, linha, strict=False):
-            if coluna is None or not coluna.campo:
-                continue
-            try:
-                valores[coluna.campo] = _converter(coluna, valor)
-            except ErroCelula as erro:
-                erros.append(f"{coluna.titulo}: {erro}")
-        yield LinhaLida(numero=numero, valores=valores, erros=erros)
-
-
-def resolver_chaves(linhas: Sequence[LinhaLida], *, usuario: Usuario) -> None:
-    """Troca os códigos das chaves externas pelos objetos, com uma consulta por cadastro.
-
-    Código que não existe vira erro da linha, dizendo qual coluna e qual código. Clientes só
-    entre os que o usuário vê (a mesma regra de visibilidade de toda tela).
-    """
-    from cadastro.models import Cliente, TipoCliente
-    from contas.models import Empresa, Usuario
-    from produtos.models import LinhaProduto, Produto, Unidade
-
-    fontes: dict[str, tuple[Any, str]] = {
-        "empresa": (Empresa, "cnpj"),
-        "produto": (Produto, "codigo"),
-        "linha": (LinhaProduto, "codigo"),
-        "tipo_cliente": (TipoCliente, "codigo"),
-        "cliente": (Cliente.objects.visiveis_para(usuario), "documento"),
-        "representante": (Usuario, "username"),
-        "unidade_venda": (Unidade, "codigo"),
-    }
-    titulos = {c.campo: c.titulo for c in COLUNAS}
-    for campo, (modelo, chave) in fontes.items():
-        codigos = {ln.valores[campo] for ln in linhas if ln.valores.get(campo)}
-        if not codigos:
-            continue
-        encontrados = {
-            str(getattr(o, chave)).upper(): o
-            for o in _qs(modelo).filter(**{f"{chave}__in": codigos})
-        }
-        if campo == "representante":  # usernames diferenciam maiúsculas: busca exata
-            encontrados = {str(o.username): o for o in _qs(modelo).filter(username__in=codigos)}
-        for linha in linhas:
-            codigo = linha.valores.get(campo)
-            if not codigo:
-                continue
-            objeto = encontrados.get(codigo if campo == "representante" else str(codigo).upper())
-            if objeto is None:
-                linha.erros.append(f"{titulos[campo]}: “{codigo}” não encontrado.")
-            else:
-                linha.valores[campo] = objeto

@@ -10,8 +10,6 @@ urlpatterns = [
     path("exportar/", views.RegraListaView.as_view(exportar=True), name="regra-exportar"),
     path("nova/", views.regra_criar_view, name="regra-criar"),
     path("testar/", views.regra_testar_view, name="regra-testar"),
-    path("importar/", views.regra_importar_view, name="regra-importar"),
-    path("importar/modelo/", views.regra_modelo_view, name="regra-modelo"),
     path("opcoes/produtos/", views.produto_opcoes_view, name="produto-opcoes"),
     path("opcoes/clientes/", views.cliente_opcoes_view, name="cliente-opcoes"),
     path("<int:pk>/", views.regra_detalhe_view, name="regra-detalhe"),

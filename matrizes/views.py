@@ -1,5 +1,6 @@
 """Telas do supervisor: lista (filtros, ordenação, Excel), criar, editar (nova versão), copiar,
-expirar, detalhe com versões e histórico, testar, importar.
+expirar, detalhe com versões e histórico, testar. A importação de planilha é o tipo "regras"
+da máquina de importações (`matrizes/importacao.py`, telas em `importacoes`).
 
 Ver e testar: `matrizes.view_regra`; criar, copiar e importar: `add_regra`; editar e expirar:
 `change_regra` — Supervisor e Administrador (migração 0002). Representante e Atendente SAC
@@ -8,7 +9,6 @@ recebem 403 em todas.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Value
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,17 +26,14 @@ from django.views.decorators.http import require_http_methods
 
 from cadastro.busca import SemAcento
 from cadastro.models import Cliente
-from crm.arquivos import ArquivoRecusado, verificar_xlsx
 from crm.documentos import limpar
 from crm.listas import ListaBaseView
-from crm.xlsx import Coluna, exportar_xlsx
+from crm.xlsx import Coluna
 from matrizes import planilha
 from matrizes.constants import DEFINICOES, TipoEventoRegra, TipoMatriz
 from matrizes.filters import RegraFilter
 from matrizes.forms import (
-    TIPO_XLSX,
     ExpirarForm,
-    ImportarForm,
     RegraForm,
     TestarForm,
     campos_da_matriz,
@@ -58,7 +55,6 @@ from matrizes.services import (
     regra_criar,
     regra_editar,
     regra_expirar,
-    regras_importar,
 )
 from matrizes.tables import RegraTable
 from produtos.models import Produto
@@ -409,111 +405,3 @@ def cliente_opcoes_view(request: HttpRequest) -> HttpResponse:
         )
     opcoes = [(rotulo_cliente(c), "") for c in clientes]
     return render(request, "matrizes/partials/opcoes.html", {"opcoes": opcoes})
-
-
-# --- importar -----------------------------------------------------------------------------
-
-
-@login_required
-@permission_required("matrizes.add_regra", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def regra_importar_view(request: HttpRequest) -> HttpResponse:
-    """Importação síncrona de planilhas pequenas (até MAXIMO_LINHAS_IMPORTACAO), tudo ou nada.
-
-    Matrizes são tabelas de centenas de linhas; a importação assíncrona com progresso do app
-    `importacoes` ainda não estava pronta quando esta tela foi feita.
-    """
-    erros: dict[int, list[str]] = {}
-    erro_arquivo = ""
-    if request.method == "POST":
-        form = ImportarForm(request.POST, request.FILES)
-        if form.is_valid():
-            arquivo = form.cleaned_data["arquivo"]
-            try:
-                verificar_xlsx(arquivo, tamanho_maximo=planilha.TAMANHO_MAXIMO_IMPORTACAO)
-                linhas = list(planilha.ler_planilha(arquivo))
-            except ArquivoRecusado as exc:
-                erro_arquivo = exc.mensagem
-            except planilha.ErroCelula as exc:
-                erro_arquivo = str(exc)
-            except Exception:
-                logger.exception("importacao de matrizes: planilha ilegível")
-                erro_arquivo = (
-                    "Não foi possível ler a planilha. Salve-a como .xlsx e envie de novo."
-                )
-            else:
-                if not linhas:
-                    erro_arquivo = "A planilha não tem nenhuma regra (só o cabeçalho)."
-                elif len(linhas) > planilha.MAXIMO_LINHAS_IMPORTACAO:
-                    erro_arquivo = (
-                        f"A planilha tem {len(linhas)} regras; o máximo por arquivo é "
-                        f"{planilha.MAXIMO_LINHAS_IMPORTACAO}. Divida o arquivo."
-                    )
-                else:
-                    planilha.resolver_chaves(linhas, usuario=request.user)  # type: ignore[arg-type]
-                    erros = {ln.numero: ln.erros for ln in linhas if ln.erros}
-                    if not erros:
-                        criadas, erros = regras_importar(
-                            linhas=[(ln.numero, ln.valores) for ln in linhas],
-                            ator=request.user,  # type: ignore[arg-type]
-                        )
-                        if not erros:
-                            messages.success(
-                                request, f"{len(criadas)} regras importadas da planilha."
-                            )
-                            return redirect("matrizes:regra-lista")
-    else:
-        form = ImportarForm()
-    return render(
-        request,
-        "matrizes/regra_importar.html",
-        {
-            "form": form,
-            "erros": sorted(erros.items()),
-            "erro_arquivo": erro_arquivo,
-            "maximo": planilha.MAXIMO_LINHAS_IMPORTACAO,
-        },
-    )
-
-
-@login_required
-@permission_required("matrizes.add_regra", raise_exception=True)
-def regra_modelo_view(request: HttpRequest) -> HttpResponse:
-    """O modelo de importação: as colunas da exportação e dois exemplos preenchidos."""
-    colunas = planilha.colunas_xlsx()
-    titulos = [c.titulo for c in colunas]
-    hoje = timezone.localdate()
-
-    def exemplo(**valores: Any) -> list[Any]:
-        por_titulo = {c.titulo: valores.get(c.campo) for c in planilha.COLUNAS}
-        return [por_titulo.get(t) for t in titulos]
-
-    from decimal import Decimal
-
-    linhas = [
-        exemplo(
-            matriz="ICMS",
-            uf_origem="SP",
-            uf_destino="RJ",
-            aliquota=Decimal("12"),
-            fcp=Decimal("2"),
-            aliquota_interna_destino=Decimal("20"),
-            metodo_difal="base_dupla",
-            vigencia_inicio=hoje,
-            observacao="Exemplo: apague esta linha",
-        ),
-        exemplo(
-            matriz="IPI",
-            ncm="85395000",
-            aliquota=Decimal("10"),
-            vigencia_inicio=hoje,
-            observacao="Exemplo: apague esta linha",
-        ),
-    ]
-    conteudo = exportar_xlsx(colunas, linhas, titulo_planilha="Regras")
-    return FileResponse(
-        io.BytesIO(conteudo),
-        as_attachment=True,
-        filename="modelo_importacao_matrizes.xlsx",
-        content_type=TIPO_XLSX,
-    )

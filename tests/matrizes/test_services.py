@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from matrizes.fetch import Contexto, ItemPedido, Pergunta, calcular, montar_pedido, resolver
 from matrizes.models import EventoRegra, Regra
-from matrizes.services import regra_criar, regra_editar, regra_expirar, regras_importar
+from matrizes.services import regra_criar, regra_editar, regra_expirar
 from tests.matrizes.conftest import Catalogo, criar_regra, regras_fiscais_sp
 
 D = Decimal
@@ -295,24 +295,3 @@ def test_expirar_regra_futura_a_cancela(supervisor: Any) -> None:
     regra.refresh_from_db()
     assert regra.cancelada
     assert resolver([Pergunta("IPI", inicio, {})])[0].regra is None
-
-
-# --- importar ---------------------------------------------------------------------------------
-
-
-def test_importar_e_tudo_ou_nada_com_erros_por_linha(supervisor: Any) -> None:
-    boas = (2, {"matriz": "IPI", "ncm": "85395000", "aliquota": D("10"), "vigencia_inicio": HOJE})
-    sem_fcp = (3, {"matriz": "ICMS", "aliquota": D("18"), "vigencia_inicio": HOJE})
-    repetida = (4, {**boas[1], "aliquota": D("12")})
-    criadas, erros = regras_importar(linhas=[boas, sem_fcp, repetida], ator=supervisor, hoje=HOJE)
-    assert criadas == []
-    assert set(erros) == {3, 4}
-    assert erros[3] == ["FCP (%): Obrigatório nesta matriz."]
-    assert "mesmas dimensões" in erros[4][0]
-    assert not Regra.objects.exists()
-    assert not EventoRegra.objects.exists()
-
-    criadas, erros = regras_importar(linhas=[boas], ator=supervisor, hoje=HOJE)
-    assert erros == {}
-    assert [r.aliquota for r in criadas] == [D("10")]
-    assert EventoRegra.objects.get().tipo == "importada"

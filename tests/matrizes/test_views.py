@@ -62,8 +62,8 @@ def test_representante_e_sac_nao_veem_nem_mudam_matrizes(
         reverse("matrizes:regra-copiar", args=[regra.pk]),
         reverse("matrizes:regra-expirar", args=[regra.pk]),
         reverse("matrizes:regra-testar"),
-        reverse("matrizes:regra-importar"),
-        reverse("matrizes:regra-modelo"),
+        reverse("importacoes:importacao-criar") + "?tipo=regras",
+        reverse("importacoes:importacao-modelo", args=["regras"]),
         reverse("matrizes:produto-opcoes") + "?q=PAR",
         reverse("matrizes:cliente-opcoes") + "?q=abc",
     ]
@@ -72,7 +72,7 @@ def test_representante_e_sac_nao_veem_nem_mudam_matrizes(
         (reverse("matrizes:regra-editar", args=[regra.pk]), {"aliquota": "9"}),
         (reverse("matrizes:regra-copiar", args=[regra.pk]), {"aliquota": "9"}),
         (reverse("matrizes:regra-expirar", args=[regra.pk]), {"ate": _hoje()}),
-        (reverse("matrizes:regra-importar"), {}),
+        (reverse("importacoes:importacao-criar") + "?tipo=regras", {}),
     ]
     # then every one answers 403 and nothing changes
     assert [client.get(url).status_code for url in gets] == [403] * len(gets)
