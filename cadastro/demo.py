@@ -18,7 +18,8 @@ Speed choices (measured on the 2-core dev box, PG 15; CPU seconds per 1M clients
   only references ids it just created or read). So demo data has NO history rows: a client's
   history starts with its first real edit. Measured per 100k clients, Postgres CPU: 5 s
   (mass load) / 8 s (chunked) without triggers vs 25 s with them. `--com-historico` keeps
-  them (and a non-superuser role has no choice), in a pghistory context {"fonte": "gerar_demo"};
+  them (and a non-superuser role has no choice), in one pghistory context per run with
+  metadata {"origem": "sistema", "fonte": "gerar_demo"};
 - big loads drop and rebuild the plain indexes (see `gerar_clientes`).
 """
 
@@ -631,8 +632,8 @@ COLUNAS_TELEFONE = ("cliente_id", "tipo", "ddd", "numero", "operadora", "whatsap
                     "criado_em")  # fmt: skip
 COLUNAS_CONTATO = ("cliente_id", "tipo", "valor", "principal", "criado_em")
 COLUNAS_PESSOA = ("cliente_id", "nome", "tipo_id", "cargo", "email", "telefone", "criado_em")
-COLUNAS_CONSENTIMENTO = ("cliente_id", "canal", "concedido", "ator_id", "origem", "observacao",
-                         "quando")  # fmt: skip
+COLUNAS_CONSENTIMENTO = ("id", "cliente_id", "canal", "concedido", "ator_id", "origem",
+                         "observacao", "quando")  # fmt: skip
 COLUNAS_EVENTO = ("cliente_id", "tipo", "ator_id", "quando", "descricao", "dados")
 
 TABELAS_COPY = {
@@ -922,10 +923,10 @@ class GeradorClientes:
             if pj and rnd() < 0.6:
                 self._pessoas(out, rnd, cid, cidade, fantasia, criado)
             self._consentimentos(out, rnd, cid, tem_email, representante_id, criado)
+            # Same shape as cadastro.services.cliente_criar's event (+ "demo": true).
             out.evento.append((
-                cid, TipoEventoCliente.CRIADO.value, representante_id, criado,
-                "Cadastro criado" + (f" (origem {origem})" if origem else ""),
-                '{"demo": true}',
+                cid, TipoEventoCliente.CRIADO.value, representante_id, criado, "Cadastro criado",
+                _DADOS_CRIADO_IMPORTACAO if origem else _DADOS_CRIADO_TELA,
             ))  # fmt: skip
         return out
 
@@ -1059,14 +1060,41 @@ def _superusuario_do_banco() -> bool:
         return bool(cur.fetchone()[0])
 
 
-def _reservar_ids(quantos: int) -> list[int]:
-    tabela = m.Cliente._meta.db_table
+def _reservar_ids(quantos: int, modelo: type[Any] = m.Cliente) -> list[int]:
+    tabela = modelo._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
             [tabela, quantos],
         )
         return [linha[0] for linha in cur.fetchall()]
+
+
+_DADOS_CRIADO_TELA = '{"origem": "tela", "demo": true}'
+_DADOS_CRIADO_IMPORTACAO = '{"origem": "importacao", "demo": true}'
+_ROTULOS_CANAL = {c.value: c.label for c in CanalContato}
+
+
+def _numerar_consentimentos(linhas: Linhas) -> None:
+    """Give the consent rows ids and mirror each on the timeline, like the consent service.
+
+    `cadastro.services.consentimento_registrar` writes an EventoCliente pointing at the consent
+    row's id, so the ids are reserved from the sequence before COPY.
+    """
+    sem_id = linhas.consentimento
+    ids = _reservar_ids(len(sem_id), m.EventoConsentimento) if sem_id else []
+    linhas.consentimento = [(i, *linha) for i, linha in zip(ids, sem_id, strict=True)]
+    eventos = linhas.evento
+    for i, (cid, canal, concedido, ator, origem, _obs, quando) in zip(ids, sem_id, strict=True):
+        acao = "concedido" if concedido else "revogado"
+        eventos.append((
+            cid,
+            TipoEventoCliente.CONSENTIMENTO_DADO.value if concedido
+            else TipoEventoCliente.CONSENTIMENTO_REVOGADO.value,
+            ator, quando, f"Consentimento {acao}: {_ROTULOS_CANAL[canal]}",
+            f'{{"canal": "{canal}", "concedido": {"true" if concedido else "false"}, '
+            f'"origem": "{origem}", "evento_consentimento": {i}, "demo": true}}',
+        ))  # fmt: skip
 
 
 def _candidatos(ids: Sequence[int], tipos: Sequence[str]) -> list[str | None]:
@@ -1158,7 +1186,7 @@ def _gatilhos(*, historico: bool, contexto: str) -> Iterator[None]:
                 "SELECT set_config('pgtrigger.ignore', '{}', true),"
                 " set_config('pghistory.context_id', %s, true),"
                 " set_config('pghistory.context_metadata', %s, true)",
-                [contexto, '{"fonte": "gerar_demo"}'],
+                [contexto, '{"origem": "sistema", "fonte": "gerar_demo"}'],
             )
             yield
             return
@@ -1255,6 +1283,7 @@ def gerar_clientes(
                     for i in _liberar_documentos(ids, tipos, docs):
                         linha = linhas.cliente[i]
                         linhas.cliente[i] = (*linha[:2], docs[i], *linha[3:])
+                    _numerar_consentimentos(linhas)
                     proximo = lotes[k + 1] if k + 1 < len(lotes) else None
                     proximos_ids = _reservar_ids(proximo[1]) if proximo else []
                     futuro = copiador.submit(_copiar, conexao, linhas)

@@ -160,6 +160,26 @@ def test_emails_minusculos_e_unicos(demo):
     assert all(e == e.lower() and "@" in e for e in emails)
 
 
+def test_cada_consentimento_aparece_na_linha_do_tempo(demo):
+    # given the consent log of the demo clients
+    consentimentos = {ev.pk: ev for ev in m.EventoConsentimento.objects.all()}
+    # then each one has its timeline event, shaped like consentimento_registrar's
+    eventos = m.EventoCliente.objects.filter(
+        tipo__in=["consentimento_dado", "consentimento_revogado"]
+    )
+    assert eventos.count() == len(consentimentos) > 0
+    for ev in eventos:
+        consentimento = consentimentos[ev.dados["evento_consentimento"]]
+        assert ev.cliente_id == consentimento.cliente_id
+        assert ev.quando == consentimento.quando
+        assert ev.dados["concedido"] is consentimento.concedido
+        assert ev.dados["canal"] == consentimento.canal
+        assert ev.tipo == (
+            "consentimento_dado" if consentimento.concedido else "consentimento_revogado"
+        )
+        assert ev.descricao.startswith("Consentimento ")
+
+
 def test_revogacao_vem_depois_da_concessao(demo):
     eventos = m.EventoConsentimento.objects.order_by("cliente_id", "canal", "quando", "pk")
     ultimo: dict[tuple[int, str], bool] = {}
@@ -276,7 +296,7 @@ def test_com_historico_grava_eventos_pghistory():
     # all in one pghistory context that says where they came from
     eventos = m.Cliente.pgh_event_model.objects
     assert eventos.values("pgh_context_id").distinct().count() == 1
-    assert eventos.first().pgh_context.metadata == {"fonte": "gerar_demo"}
+    assert eventos.first().pgh_context.metadata == {"origem": "sistema", "fonte": "gerar_demo"}
     assert m.Endereco.pgh_event_model.objects.count() == m.Endereco.objects.count()
 
 
@@ -306,7 +326,7 @@ def test_carga_em_massa_recria_os_mesmos_indices():
     # then every index is back, identical, and the data is whole
     assert _indices() == antes
     assert resumo.clientes_novos == m.Cliente.objects.count() == 30
-    assert m.EventoCliente.objects.count() == 30
+    assert m.EventoCliente.objects.filter(tipo="criado").count() == 30
     assert _papel_replicacao() == "origin"
 
 
