@@ -109,6 +109,8 @@ class ProdutoForm(FormBase):
             self.fields["codigo"].disabled = True
         for nome in LARGOS & set(self.fields):
             self.fields[nome].widget.attrs["data-largo"] = "1"
+        for nome in {"origem", "regra_data_promessa"} & set(self.fields):
+            self.fields[nome].widget.attrs["data-duplo"] = "1"  # long labels: two columns
         # Typed with mask ("7318.15.00", "17.099.00"): the length is checked after cleaning,
         # by the model's validators, not on the raw text.
         for nome, limite in (("ncm", 12), ("cest", 11), ("ean", 20)):
@@ -282,10 +284,7 @@ class PrecoForm(FormSecao):
                 self.instance.cliente = resolver_cliente(self.user, texto)
             except ValidationError as exc:
                 self.add_error("cliente_texto", exc)
-        if dados.get("tabela") and texto:
-            raise ValidationError("Informe a tabela de preço ou o cliente, não os dois.")
-        if not dados.get("tabela") and not texto:
-            raise ValidationError("Informe a tabela de preço ou o cliente.")
+        # "table or client, exactly one" is the model's check constraint (one message).
         return dados
 
     def _get_validation_exclusions(self) -> Any:
@@ -294,6 +293,10 @@ class PrecoForm(FormSecao):
         # still has the last word.
         excluir = super()._get_validation_exclusions()
         excluir.add("produto")
+        if "cliente_texto" in self.errors:
+            # The client was not found: its own message says so; "table or client" would
+            # only repeat it.
+            excluir.update({"tabela", "cliente"})
         return excluir
 
 

@@ -121,6 +121,11 @@ def _contexto_aba(
     return contexto
 
 
+def _parcial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def _responder_aba(
     request: HttpRequest,
     produto: Produto,
@@ -130,8 +135,9 @@ def _responder_aba(
     status: int = 200,
 ) -> HttpResponse:
     contexto = _contexto_aba(request, produto, aba, formularios)
-    if getattr(request, "htmx", False):
-        resposta = render(request, aba.template, contexto, status=status)
+    if _parcial(request):
+        # htmx swaps only 2xx answers: a refused form comes back as 200 with its errors.
+        resposta = render(request, aba.template, contexto, status=200)
     else:
         resposta = render(request, "produtos/produto_detalhe.html", contexto, status=status)
     patch_vary_headers(resposta, ("HX-Request",))
@@ -181,7 +187,7 @@ def secao_incluir(request: HttpRequest, pk: int, secao: str) -> HttpResponse:
             for mensagem in exc.messages:
                 form.add_error(None, mensagem)
         else:
-            if getattr(request, "htmx", False):
+            if _parcial(request):
                 produto.refresh_from_db()
                 return _responder_aba(request, produto, aba)
             return redirect("produtos:produto-aba", pk=produto.pk, aba=aba.slug)
@@ -204,7 +210,7 @@ def secao_remover(request: HttpRequest, pk: int, secao: str, item: int) -> HttpR
     objeto = get_object_or_404(sec.linhas(request.user, produto), pk=item)
     item_remover(produto=produto, objeto=objeto, secao=sec.slug, ator=request.user)
     messages.success(request, f"{sec.titulo}: item removido.")
-    if getattr(request, "htmx", False):
+    if _parcial(request):
         return _responder_aba(request, produto, aba)
     return redirect("produtos:produto-aba", pk=produto.pk, aba=aba.slug)
 
