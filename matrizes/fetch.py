@@ -479,8 +479,8 @@ def montar_pedido(
                 unidade_origem_id=unidade_id,
                 unidade_destino_id=unidade_do_produto[produto_id],
             )
-        for fator in FatorConversao.objects.filter(filtro):
-            fatores[(fator.produto_id, fator.unidade_origem_id)] = fator
+        for cadastrado in FatorConversao.objects.filter(filtro):
+            fatores[(cadastrado.produto_id, cadastrado.unidade_origem_id)] = cadastrado
 
     entradas: list[ItemEntrada] = []
     problemas_itens: list[tuple[Problema, ...]] = []

@@ -137,6 +137,11 @@ class ProdutoCampo(forms.ModelChoiceField):
         return value
 
 
+def _sem_vazia(campo: forms.TypedChoiceField) -> list[Any]:
+    """As escolhas do campo sem a opção vazia ("---------") que o Django põe."""
+    return [(v, r) for v, r in campo.choices if v != ""]  # type: ignore[union-attr, misc]
+
+
 def _sim_nao(rotulo_vazio: str) -> forms.Select:
     return forms.Select(choices=[("", rotulo_vazio), ("true", "Sim"), ("false", "Não")])
 
@@ -200,9 +205,9 @@ class RegraForm(forms.ModelForm):
                 if isinstance(campo, forms.ModelChoiceField):
                     campo.empty_label = "Qualquer"
                 elif isinstance(campo, forms.TypedChoiceField):
-                    campo.choices = [("", "Qualquer"), *list(campo.choices)[1:]]
+                    campo.choices = [("", "Qualquer"), *_sem_vazia(campo)]
             elif isinstance(campo, forms.TypedChoiceField):
-                campo.choices = [("", "—"), *list(campo.choices)[1:]]
+                campo.choices = [("", "—"), *_sem_vazia(campo)]
             elif isinstance(campo, forms.ModelChoiceField):
                 campo.empty_label = "— (a do cadastro)" if nome == "unidade_venda" else "—"
         for nome in definicao.obrigatorios:
@@ -321,7 +326,9 @@ class TestarForm(forms.Form):
         label="Condição de pagamento", required=False, max_length=20
     )
     cfop = forms.CharField(label="Operação (CFOP)", required=False, max_length=4)
-    data = CampoData(label="Data do pedido", help_text="Outra data reproduz as regras daquele dia.")
+    data_pedido = CampoData(
+        label="Data do pedido", help_text="Outra data reproduz as regras daquele dia."
+    )
     empresa = forms.ModelChoiceField(queryset=Empresa.objects.none(), empty_label=None)
     contribuinte = forms.TypedChoiceField(
         label="Contribuinte do ICMS",
@@ -352,7 +359,7 @@ class TestarForm(forms.Form):
         empresas = Empresa.objects.filter(ativa=True)
         self.fields["empresa"].queryset = empresas  # type: ignore[attr-defined]
         self.fields["empresa"].initial = usuario.empresa_id
-        self.fields["data"].initial = timezone.localdate()
+        self.fields["data_pedido"].initial = timezone.localdate()
 
     def clean_condicao_pagamento(self) -> str | None:
         return self.cleaned_data["condicao_pagamento"].strip().upper() or None

@@ -84,7 +84,7 @@ def _especificidade() -> Any:
         )
         for d in DIMENSOES
     ]
-    soma = partes[0]
+    soma: Any = partes[0]
     for parte in partes[1:]:
         soma = soma + parte
     return soma
@@ -444,9 +444,7 @@ class Regra(models.Model):
             if getattr(self, campo) is None and campo not in erros:
                 erros[campo] = "Obrigatório nesta matriz."
         if definicao.um_de and all(getattr(self, c) is None for c in definicao.um_de):
-            rotulos = " ou ".join(
-                str(self._meta.get_field(c).verbose_name) for c in definicao.um_de
-            )
+            rotulos = " ou ".join(rotulo_campo(c) for c in definicao.um_de)
             erros[definicao.um_de[0]] = f"Informe {rotulos}."
         if (
             self.percentual_de is not None
@@ -456,10 +454,15 @@ class Regra(models.Model):
             erros["percentual_ate"] = "O fim da faixa deve ser maior que o início."
         if self.vigencia_inicio and self.vigencia_fim and self.vigencia_fim < self.vigencia_inicio:
             erros["vigencia_fim"] = "A vigência termina antes de começar."
-        ignorar = getattr(self, "_nao_validar", set())
+        ignorar: set[str] = getattr(self, "_nao_validar", set())
         erros = {campo: msg for campo, msg in erros.items() if campo not in ignorar}
         if erros:
             raise ValidationError(erros)
+
+
+def rotulo_campo(campo: str) -> str:
+    """verbose_name de uma coluna da regra (para mensagens e telas)."""
+    return str(getattr(Regra._meta.get_field(campo), "verbose_name", campo))
 
 
 def nome_usuario(usuario: Any) -> str:
@@ -470,7 +473,7 @@ def nome_usuario(usuario: Any) -> str:
 
 def rotulo_curto(campo: str) -> str:
     """Rótulo do campo sem a unidade ("alíquota (%)" → "alíquota"): o valor já traz % ou R$."""
-    rotulo = str(Regra._meta.get_field(campo).verbose_name)
+    rotulo = rotulo_campo(campo)
     for sufixo in (" (%)", " (R$)"):
         rotulo = rotulo.removesuffix(sufixo)
     return rotulo
@@ -498,9 +501,9 @@ def rotulo_valor(regra: Regra, campo: str) -> str:
         return str(valor.nome)
     if campo == "representante":
         return str(valor.get_full_name() or valor.username)
-    field = regra._meta.get_field(campo)
-    if getattr(field, "choices", None):
-        return str(dict(field.choices).get(valor, valor))  # type: ignore[arg-type]
+    escolhas = getattr(regra._meta.get_field(campo), "choices", None)
+    if escolhas:
+        return str(dict(escolhas).get(valor, valor))
     if isinstance(valor, Decimal):
         texto = _decimal_br(valor)
         if campo == "valor":

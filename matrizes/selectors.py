@@ -30,7 +30,7 @@ from matrizes.fetch import (
     montar_pedido,
     resolver,
 )
-from matrizes.models import EventoRegra, Regra, rotulo_curto, rotulo_valor
+from matrizes.models import EventoRegra, Regra, rotulo_campo, rotulo_curto, rotulo_valor
 
 if TYPE_CHECKING:
     from cadastro.models import Cliente
@@ -78,7 +78,7 @@ class EntradaHistorico:
 
 def _rotulo_campo(nome: str) -> str:
     try:
-        return str(Regra._meta.get_field(nome).verbose_name)
+        return rotulo_campo(nome)
     except Exception:
         return nome
 

@@ -339,7 +339,7 @@ def regra_testar_view(request: HttpRequest) -> HttpResponse:
                 contexto = contexto_do_cliente(
                     dados["cliente"],
                     empresa=dados["empresa"],
-                    data=dados["data"],
+                    data=dados["data_pedido"],
                     contribuinte=dados["contribuinte"],
                     consumidor_final=dados["consumidor_final"],
                     condicao_pagamento=dados["condicao_pagamento"],

@@ -246,3 +246,9 @@ def test_demo_tem_as_regras_pedidas(base_demo: None) -> None:
         (D("10"), None, "Administrador"),
     ]
     assert Regra.objects.filter(matriz="VALOR_MINIMO").exists()
+
+
+def test_comando_le_da_entrada_padrao(monkeypatch: pytest.MonkeyPatch) -> None:
+    arquivo = DOCS / "exemplos" / "pedido.json"
+    monkeypatch.setattr("sys.stdin", io.StringIO(arquivo.read_text(encoding="utf-8")))
+    assert _rodar("-")["v_nf"] == "333.78"

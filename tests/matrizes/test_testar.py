@@ -64,7 +64,7 @@ def _testar(client: Any, cliente: Any, catalogo: Catalogo, **extra: str) -> Any:
         "produto": "LAMP-LED",
         "quantidade": "10",
         "preco_unitario": "20,00",
-        "data": timezone.localdate().strftime("%d/%m/%Y"),
+        "data_pedido": timezone.localdate().strftime("%d/%m/%Y"),
         "empresa": str(catalogo.empresa.pk),
         **extra,
     }
@@ -160,7 +160,7 @@ def test_testar_reproduz_uma_data_antiga(
     client: Any, pessoas: Any, catalogo: Catalogo, cliente_rj: Any, regras: dict[str, Any]
 ) -> None:
     client.force_login(pessoas.usuarios["supervisor"])
-    resposta = _testar(client, cliente_rj, catalogo, data="31/12/2023")
+    resposta = _testar(client, cliente_rj, catalogo, data_pedido="31/12/2023")
     simulacao = resposta.context["simulacao"]
     assert all(r.resposta.regra is None for r in simulacao.respostas)
     assert "não tem regra vigente em 31/12/2023" in resposta.content.decode()

@@ -9,6 +9,7 @@ cliente, código dos produtos) e as alíquotas vêm das matrizes vigentes na dat
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opcoes: Any) -> None:
         caminho = opcoes["entrada"]
         try:
-            texto = self.stdin.read() if caminho == "-" else Path(caminho).read_text("utf-8")
+            texto = sys.stdin.read() if caminho == "-" else Path(caminho).read_text("utf-8")
         except OSError as erro:
             raise CommandError(f"Não foi possível ler {caminho}: {erro.strerror}") from erro
         try:
