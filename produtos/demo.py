@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -91,7 +92,7 @@ def _ean13(sequencial: int) -> str:
     return corpo + stdnum_ean.calc_check_digit(corpo)
 
 
-def _registro(modelo: type, codigo: str, descricao: str) -> int:
+def _registro(modelo: Any, codigo: str, descricao: str) -> int:
     obj, _ = modelo.objects.get_or_create(codigo=codigo, defaults={"descricao": descricao})
     return obj.pk
 
@@ -200,6 +201,6 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
         estoques,
     )
     with connection.cursor() as c:
-        for tabela in ("produto", "precolista", "custo", "estoque"):
-            c.execute(f"ANALYZE produtos_{tabela}")
+        for nome in ("produto", "precolista", "custo", "estoque"):
+            c.execute(f"ANALYZE produtos_{nome}")
     return n

@@ -64,7 +64,7 @@ class FormBase(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for campo in self.fields.values():
-            if isinstance(campo, forms.ModelChoiceField):
+            if isinstance(campo, forms.ModelChoiceField) and campo.queryset is not None:
                 modelo = campo.queryset.model
                 if any(f.name == "ativo" for f in modelo._meta.get_fields()):
                     atual = getattr(self.instance, f"{self._nome_campo(campo)}_id", None)
@@ -115,7 +115,7 @@ class ProdutoForm(FormBase):
         # by the model's validators, not on the raw text.
         for nome, limite in (("ncm", 12), ("cest", 11), ("ean", 20)):
             campo = self.fields.get(nome)
-            if campo is not None:
+            if isinstance(campo, forms.CharField):
                 campo.max_length = limite
                 campo.validators = [
                     v for v in campo.validators if not isinstance(v, MaxLengthValidator)
@@ -233,7 +233,7 @@ class FormSecao(FormBase):
 
     def _get_validation_exclusions(self) -> Any:
         # Set by the view, not typed: still part of the unique/check constraints to validate.
-        excluir = super()._get_validation_exclusions()
+        excluir = super()._get_validation_exclusions()  # type: ignore[misc]
         excluir.difference_update({"produto", "kit", "cliente"})
         return excluir
 
@@ -277,7 +277,7 @@ class PrecoForm(FormSecao):
         formfield_callback = _campo
 
     def clean(self) -> dict[str, Any]:
-        dados = super().clean()
+        dados = super().clean() or {}
         texto = dados.get("cliente_texto", "")
         if texto:
             try:
@@ -372,14 +372,14 @@ class CotaForm(FormSecao):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["representante"].queryset = (
+        self.fields["representante"].queryset = (  # type: ignore[attr-defined]
             get_user_model()
             .objects.filter(is_active=True, groups__name="Representante")
             .order_by("first_name", "username")
         )
 
     def clean(self) -> dict[str, Any]:
-        dados = super().clean()
+        dados = super().clean() or {}
         texto = dados.get("cliente_texto", "")
         if texto:
             try:

@@ -139,11 +139,11 @@ def historico_produto(produto: Produto, *, pagina: Any = 1, por_pagina: int = 25
             if not mudancas:
                 continue
         elif e.pgh_obj_model == "produtos.PrecoLista":
-            for nome in ("preco", "inicio", "fim"):
-                campo = PrecoLista._meta.get_field(nome)
-                valor = (e.pgh_data or {}).get(campo.column)
+            for coluna in ("preco", "inicio", "fim"):
+                campo_preco = campos[coluna]
+                valor = (e.pgh_data or {}).get(coluna)
                 mudancas.append(
-                    Mudanca(str(campo.verbose_name), "", _formatar(campo, valor, nomes))
+                    Mudanca(str(campo_preco.verbose_name), "", _formatar(campo_preco, valor, nomes))
                 )
         contexto = e.pgh_context or {}
         entradas.append(

@@ -97,7 +97,7 @@ def produto_buscar(
         return []
     qs = produto_listar(user=user)
     if so_vendaveis:
-        qs = qs.vendaveis()
+        qs = qs.filter(ativo=True, bloqueado=False)
     qs = filtrar_por_termo(qs, termo).annotate(
         relevancia=Case(
             When(Q(codigo=termo.upper()) | Q(ean=termo), then=Value(0)),

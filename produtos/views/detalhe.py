@@ -8,7 +8,7 @@ render the full page, successful POSTs redirect.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -24,6 +24,10 @@ from produtos.historico import historico_produto
 from produtos.models import EventoProduto, PrecoLista, Produto
 from produtos.secoes import ABAS_POR_SLUG, SECOES_POR_SLUG, Aba, Secao, abas_visiveis
 from produtos.selectors import hoje, pode_ver_custos, produto_obter
+
+if TYPE_CHECKING:
+    from contas.models import Usuario
+
 from produtos.services import (
     item_incluir,
     item_remover,
@@ -31,6 +35,11 @@ from produtos.services import (
     produto_atualizar,
     produto_criar,
 )
+
+
+def _usuario(request: HttpRequest) -> Usuario:
+    """The logged-in user (every view here is behind login_required)."""
+    return cast("Usuario", request.user)
 
 
 def _aba(user: Any, slug: str) -> Aba:
@@ -67,7 +76,7 @@ def _campos_leitura(produto: Produto, secao: Secao) -> list[tuple[str, Any]]:
     """(label, value) of a field-group section, for who may see but not edit it."""
     assert secao.form_produto is not None
     return [
-        (str(Produto._meta.get_field(nome).verbose_name), _exibir(produto, nome))
+        (str(getattr(Produto._meta.get_field(nome), "verbose_name", nome)), _exibir(produto, nome))
         for nome in secao.form_produto._meta.fields  # type: ignore[union-attr]
     ]
 
@@ -78,7 +87,7 @@ def _contexto_aba(
     aba: Aba,
     formularios: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    user = request.user
+    user = _usuario(request)
     formularios = formularios or {}
     blocos = []
     for secao in aba.secoes:
@@ -99,10 +108,10 @@ def _contexto_aba(
     contexto: dict[str, Any] = {
         "produto": produto,
         "aba": aba,
-        "abas": abas_visiveis(user),  # type: ignore[arg-type]
+        "abas": abas_visiveis(user),
         "blocos": blocos,
         "hoje": hoje(),
-        "ver_custos": pode_ver_custos(user),  # type: ignore[arg-type]
+        "ver_custos": pode_ver_custos(user),
         "pode_editar_produto": user.has_perm("produtos.change_produto"),
     }
     if aba.slug == "produto":
@@ -110,7 +119,7 @@ def _contexto_aba(
             :10
         ]
         contexto["preco_atual"] = (
-            PrecoLista.objects.visiveis_para(user)  # type: ignore[arg-type]
+            PrecoLista.objects.visiveis_para(user)
             .filter(produto=produto, tabela__isnull=False)
             .vigentes_em(hoje())
             .select_related("tabela")
@@ -123,7 +132,7 @@ def _contexto_aba(
 
 def _parcial(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _responder_aba(
@@ -147,7 +156,7 @@ def _responder_aba(
 @login_required
 @permission_required("produtos.view_produto", raise_exception=True)
 def produto_detalhe(request: HttpRequest, pk: int, aba: str = "produto") -> HttpResponse:
-    produto = produto_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    produto = produto_obter(user=_usuario(request), pk=pk)
     return _responder_aba(request, produto, _aba(request.user, aba))
 
 
@@ -156,31 +165,33 @@ def produto_detalhe(request: HttpRequest, pk: int, aba: str = "produto") -> Http
 @require_POST
 def secao_incluir(request: HttpRequest, pk: int, secao: str) -> HttpResponse:
     """Add a row to a section (or save the product fields of a field-group section)."""
-    produto = produto_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    produto = produto_obter(user=_usuario(request), pk=pk)
     aba, sec = _secao(request.user, secao, editar=True)
     if sec.form_produto is not None:
         form: Any = sec.form_produto(request.POST, instance=produto, prefix=sec.slug)
     else:
         assert sec.form_item is not None
         form = sec.form_item(
-            request.POST, request.FILES, produto=produto, user=request.user, prefix=sec.slug
+            request.POST, request.FILES, produto=produto, user=_usuario(request), prefix=sec.slug
         )
     if form.is_valid():
         try:
             if sec.form_produto is not None:
                 produto_atualizar(
-                    produto=form.save(commit=False), campos=form.changed_data, ator=request.user
+                    produto=form.save(commit=False),
+                    campos=form.changed_data,
+                    ator=_usuario(request),
                 )
                 messages.success(request, f"{sec.titulo}: alterações salvas.")
             elif sec.slug == "precos":
-                preco_definir(preco=form.save(commit=False), ator=request.user)
+                preco_definir(preco=form.save(commit=False), ator=_usuario(request))
                 messages.success(request, "Preço de lista registrado.")
             else:
                 item_incluir(
                     produto=produto,
                     objeto=form.save(commit=False),
                     secao=sec.slug,
-                    ator=request.user,
+                    ator=_usuario(request),
                 )
                 messages.success(request, f"{sec.titulo}: item incluído.")
         except ValidationError as exc:
@@ -201,14 +212,14 @@ def secao_incluir(request: HttpRequest, pk: int, secao: str) -> HttpResponse:
 @permission_required("produtos.view_produto", raise_exception=True)
 @require_POST
 def secao_remover(request: HttpRequest, pk: int, secao: str, item: int) -> HttpResponse:
-    produto = produto_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    produto = produto_obter(user=_usuario(request), pk=pk)
     aba, sec = _secao(request.user, secao, editar=True)
     if sec.linhas is None:
         raise Http404("Seção sem itens.")
     # The row must be among what this user sees of this product (a client price of a client
     # outside the user's visibility is a 404).
-    objeto = get_object_or_404(sec.linhas(request.user, produto), pk=item)
-    item_remover(produto=produto, objeto=objeto, secao=sec.slug, ator=request.user)
+    objeto = get_object_or_404(sec.linhas(_usuario(request), produto), pk=item)
+    item_remover(produto=produto, objeto=objeto, secao=sec.slug, ator=_usuario(request))
     messages.success(request, f"{sec.titulo}: item removido.")
     if _parcial(request):
         return _responder_aba(request, produto, aba)
@@ -225,7 +236,7 @@ def produto_criar_view(request: HttpRequest) -> HttpResponse:
     form = classe(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            produto = produto_criar(produto=form.save(commit=False), ator=request.user)
+            produto = produto_criar(produto=form.save(commit=False), ator=_usuario(request))
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -243,12 +254,12 @@ def produto_criar_view(request: HttpRequest) -> HttpResponse:
 @permission_required("produtos.change_produto", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def produto_editar(request: HttpRequest, pk: int) -> HttpResponse:
-    produto = produto_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    produto = produto_obter(user=_usuario(request), pk=pk)
     form = ProdutoForm(request.POST or None, instance=produto)
     if request.method == "POST" and form.is_valid():
         try:
             produto_atualizar(
-                produto=form.save(commit=False), campos=form.changed_data, ator=request.user
+                produto=form.save(commit=False), campos=form.changed_data, ator=_usuario(request)
             )
         except ValidationError as exc:
             form.add_error(None, exc)

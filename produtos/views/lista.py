@@ -158,8 +158,8 @@ def produto_autocomplete(request: HttpRequest) -> HttpResponse:
     For the order screen: `?vendaveis=1` leaves out inactive and blocked products.
     """
     # `q`, or the value of the input that triggered the request (htmx sends it by its name).
-    termo = request.GET.get("q") or next(
-        (v for k, v in request.GET.items() if k not in ("q", "vendaveis") and v), ""
+    termo: str = request.GET.get("q") or next(
+        (str(v) for k, v in request.GET.items() if k not in ("q", "vendaveis") and v), ""
     )
     produtos = produto_buscar(
         user=request.user,  # type: ignore[arg-type]
