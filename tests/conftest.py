@@ -64,3 +64,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             kwargs = dict(marcador.kwargs) if marcador else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+_CONTEUDO_SERIALIZADO: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> None:  # extends pytest-django's fixture
+    """Keep the serialized migrated data ourselves (see `pytest_runtest_setup`)."""
+    from django.db import connections
+
+    for alias in connections:
+        conteudo = getattr(connections[alias], "_test_serialized_contents", None)
+        if conteudo is not None:
+            _CONTEUDO_SERIALIZADO[alias] = conteudo
+
+
+def _repor_conteudo_serializado() -> None:
+    """Django keeps the serialized data on the connection object, which is per context.
+
+    Playwright's sync API switches greenlets (each with its own contextvars), after which
+    `connections["default"]` can be a fresh object without it: the flush after the test would
+    then run post_migrate and the next transactional test would start with no roles or
+    municipalities. Put it back before each test and before each teardown.
+    """
+    if not _CONTEUDO_SERIALIZADO:
+        return
+    from django.db import connections
+
+    for alias, conteudo in _CONTEUDO_SERIALIZADO.items():
+        if not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = conteudo  # type: ignore[attr-defined]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _repor_conteudo_serializado()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _repor_conteudo_serializado()
