@@ -136,6 +136,8 @@ class Resposta:
         return str(TipoMatriz(self.pergunta.matriz).label)
 
     def problema(self, *, item: int | None = None) -> Problema | None:
+        if self.regra is not None:
+            return None
         p = self.pergunta
         chaves = p.chaves_da_matriz()
         descricao = ", ".join(f"{k}={v}" for k, v in chaves.items()) or "nenhuma chave"
@@ -202,28 +204,51 @@ def casa(regra: Regra, pergunta: Pergunta) -> bool:
     return regra.na_faixa(pergunta.percentual)
 
 
+@dataclass(frozen=True, slots=True)
+class _Candidata:
+    """Uma regra pré-processada para `resolver`: as dimensões preenchidas já extraídas, para
+    não repetir 16 getattr por regra em cada pergunta (500 itens × 6 matrizes)."""
+
+    regra: Regra
+    dimensoes: tuple[tuple[str, Any], ...]
+    especificidade: int
+
+    @classmethod
+    def de(cls, regra: Regra) -> _Candidata:
+        preenchidas = tuple((d, v) for d in DIMENSOES if (v := regra.valor_dimensao(d)) is not None)
+        return cls(regra=regra, dimensoes=preenchidas, especificidade=len(preenchidas))
+
+    def casa(self, pergunta: Pergunta) -> bool:
+        regra = self.regra
+        if not regra.vigente_em(pergunta.data):
+            return False
+        chaves = pergunta.chaves
+        for dimensao, valor in self.dimensoes:
+            if chaves.get(dimensao) != valor:
+                return False
+        return regra.na_faixa(pergunta.percentual)
+
+
 def resolver(
     perguntas: Sequence[Pergunta], regras: Iterable[Regra] | None = None
 ) -> list[Resposta]:
     """Responde cada pergunta com a regra vigente mais específica (ou o problema)."""
     if regras is None:
         regras = carregar_regras(perguntas)
-    por_matriz: dict[str, list[Regra]] = defaultdict(list)
+    por_matriz: dict[str, list[_Candidata]] = defaultdict(list)
     for regra in regras:
-        por_matriz[regra.matriz].append(regra)
+        por_matriz[regra.matriz].append(_Candidata.de(regra))
+    for lista in por_matriz.values():
+        lista.sort(key=lambda c: (-c.especificidade, c.regra.pk))
     respostas = []
     for pergunta in perguntas:
-        candidatas = sorted(
-            (r for r in por_matriz[pergunta.matriz] if casa(r, pergunta)),
-            key=lambda r: (-r.especificidade, r.pk),
-        )
-        topo = [r for r in candidatas if r.especificidade == candidatas[0].especificidade]
-        unica = topo[0] if len(topo) == 1 else None
+        candidatas = [c for c in por_matriz[pergunta.matriz] if c.casa(pergunta)]
+        topo = [c.regra for c in candidatas if c.especificidade == candidatas[0].especificidade]
         respostas.append(
             Resposta(
                 pergunta=pergunta,
-                regra=unica,
-                candidatas=tuple(candidatas),
+                regra=topo[0] if len(topo) == 1 else None,
+                candidatas=tuple(c.regra for c in candidatas),
                 empatadas=tuple(topo) if len(topo) > 1 else (),
             )
         )
@@ -383,10 +408,11 @@ def regra_item(respostas: Mapping[str, Resposta]) -> RegraItem:
     interna_destino = icms.aliquota_interna_destino if icms else None
     if st is not None and st.aliquota_interna_destino is not None:
         interna_destino = st.aliquota_interna_destino
-    chaves_por_motor = {
-        nome: respostas[matriz].pergunta.chaves_da_matriz()
-        for nome, matriz in MATRIZ_DO_MOTOR.items()
+    por_matriz = {
+        matriz: respostas[matriz].pergunta.chaves_da_matriz()
+        for matriz in set(MATRIZ_DO_MOTOR.values())
     }
+    chaves_por_motor = {nome: por_matriz[matriz] for nome, matriz in MATRIZ_DO_MOTOR.items()}
     return RegraItem(
         ipi=_limpo(ipi.aliquota) if ipi else None,
         icms=_limpo(icms.aliquota) if icms else None,
