@@ -82,3 +82,11 @@ class Indicador(models.TextChoices):
     COM_TELEFONE = "com_telefone", "% com telefone preenchido"
     CONSENTIMENTO = "consentimento", "Crescimento de permissões (mala-direta/e-mail)"
     CHURN = "churn", "Índice de churn por carteira (%)"
+
+
+class IndicadorIE(models.TextChoices):
+    """indIEDest of the NF-e (Manual de Orientação do Contribuinte, leiaute 4.00)."""
+
+    CONTRIBUINTE = "1", "Contribuinte ICMS"
+    ISENTO = "2", "Contribuinte isento de inscrição"
+    NAO_CONTRIBUINTE = "9", "Não contribuinte"

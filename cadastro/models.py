@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from cadastro.constants import (
     CanalContato,
     Indicador,
+    IndicadorIE,
     Operadora,
     OrigemAlteracao,
     Sexo,
@@ -287,6 +288,19 @@ class Cliente(models.Model):
         SituacaoSCPC, on_delete=models.PROTECT, null=True, blank=True, verbose_name="situação SCPC"
     )
     cnae = models.CharField("CNAE", max_length=7, blank=True)
+    indicador_ie = models.CharField(
+        "indicador da IE",
+        max_length=1,
+        choices=IndicadorIE.choices,
+        default=IndicadorIE.NAO_CONTRIBUINTE,
+        help_text="Define se o cliente é contribuinte do ICMS (indIEDest da NF-e).",
+    )
+    inscricao_estadual = models.CharField("inscrição estadual", max_length=20, blank=True)
+    consumidor_final = models.BooleanField(
+        "consumidor final",
+        default=True,
+        help_text="Compra para uso e consumo (não para revenda/industrialização).",
+    )
     categoria_fiscal = models.ForeignKey(
         CategoriaFiscal, on_delete=models.PROTECT, null=True, blank=True
     )
@@ -382,6 +396,10 @@ class Cliente(models.Model):
     @property
     def documento_formatado(self) -> str:
         return formatar_documento(self.documento)
+
+    @property
+    def contribuinte_icms(self) -> bool:
+        return self.indicador_ie == IndicadorIE.CONTRIBUINTE
 
     @property
     def tipo_documento(self) -> str:
