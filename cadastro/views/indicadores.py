@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -95,10 +95,16 @@ def _medidor(clientes: QuerySet[Cliente], ja: ind.Indicadores, hoje: dt.date) ->
 # --- presentation ----------------------------------------------------------------------------
 
 
-def _formatar(valor: Decimal | int | None, unidade: str) -> str:
+def _formatar(valor: Decimal | int | None, unidade: str, casas: int = 1) -> str:
     if valor is None:
         return "–"
-    return percentual(valor) if unidade == "%" else milhar(valor)
+    return percentual(valor, casas) if unidade == "%" else milhar(valor)
+
+
+def _casas_da_meta(valor: Decimal) -> int:
+    """A target shows the decimals it was typed with (0,15% must not read 0,1%), 1 or 2."""
+    expoente = valor.normalize().as_tuple().exponent
+    return 2 if isinstance(expoente, int) and expoente <= -2 else 1
 
 
 @dataclass(frozen=True)
@@ -114,20 +120,26 @@ class Cartao:
     avaliacao: ind.Avaliacao | None
     como: str
     extras: tuple[str, ...] = ()
+    casas: int = 1  # decimals of percentages (churn is small: 2)
 
     @property
     def valor_texto(self) -> str:
-        return _formatar(self.valor, self.unidade)
+        return _formatar(self.valor, self.unidade, self.casas)
 
     @property
     def anterior_texto(self) -> str:
-        return _formatar(self.anterior, self.unidade)
+        return _formatar(self.anterior, self.unidade, self.casas)
 
     @property
     def delta(self) -> Decimal | None:
+        """Difference to the previous period, at the precision shown (0,1 p.p. or 1 client).
+
+        Rounded first so that a -0,04 p.p. change reads "0,0 p.p." with no arrow.
+        """
         if self.valor is None or self.anterior is None:
             return None
-        return Decimal(self.valor) - Decimal(self.anterior)
+        passo = Decimal(1).scaleb(-self.casas) if self.unidade == "%" else Decimal(1)
+        return (Decimal(self.valor) - Decimal(self.anterior)).quantize(passo, ROUND_HALF_UP)
 
     @property
     def delta_texto(self) -> str:
@@ -137,7 +149,7 @@ class Cartao:
             return ""
         sinal = "+" if delta > 0 else ("−" if delta < 0 else "")
         if self.unidade == "%":
-            return f"{sinal}{number_format(abs(delta), 1, force_grouping=True)} p.p."
+            return f"{sinal}{number_format(abs(delta), self.casas, force_grouping=True)} p.p."
         return f"{sinal}{milhar(abs(delta))}"
 
     @property
@@ -153,11 +165,17 @@ class Cartao:
 
     @property
     def meta_texto(self) -> str:
-        return _formatar(self.avaliacao.meta.valor_meta, self.unidade) if self.avaliacao else ""
+        if not self.avaliacao:
+            return ""
+        meta = self.avaliacao.meta.valor_meta
+        return _formatar(meta, self.unidade, max(self.casas, _casas_da_meta(meta)))
 
     @property
     def realizado_texto(self) -> str:
-        return _formatar(self.avaliacao.realizado, self.unidade) if self.avaliacao else ""
+        if not self.avaliacao:
+            return ""
+        casas = max(self.casas, _casas_da_meta(self.avaliacao.meta.valor_meta))
+        return _formatar(self.avaliacao.realizado, self.unidade, casas)
 
 
 def _pct(valor: Decimal | None) -> str:
@@ -257,6 +275,7 @@ def _cartoes(dados: ind.Indicadores, avaliacoes: dict[str, ind.Avaliacao]) -> li
             anterior=anterior.churn.pct,
             avaliacao=avaliacoes.get(Indicador.CHURN),
             como=ind.COMO_CALCULADO[Indicador.CHURN],
+            casas=2,
         ),
     ]
 
@@ -272,6 +291,7 @@ def _graficos(dados: ind.Indicadores) -> dict[str, Grafico]:
             for f in dados.canais
         ],
         titulo="Mapa de canal preferido",
+        largura_texto=130,
         descricao="Clientes por canal preferido no fim do período: "
         + "; ".join(f"{f.rotulo}: {milhar(f.quantidade)} ({_pct(f.pct)})" for f in dados.canais),
     )
@@ -285,14 +305,15 @@ def _graficos(dados: ind.Indicadores) -> dict[str, Grafico]:
             Item(
                 c.rotulo,
                 c.churn.pct,
-                f"{_pct(c.churn.pct)} ({milhar(c.churn.perdidos)}/{milhar(c.churn.ativos_inicio)})",
+                f"{percentual(c.churn.pct, 2)} "
+                f"({milhar(c.churn.perdidos)}/{milhar(c.churn.ativos_inicio)})",
             )
             for c in piores
         ],
         titulo="Churn por carteira",
         descricao=(
             f"Churn no período das {len(piores)} carteiras com maior índice: "
-            + "; ".join(f"{c.rotulo}: {_pct(c.churn.pct)}" for c in piores)
+            + "; ".join(f"{c.rotulo}: {percentual(c.churn.pct, 2)}" for c in piores)
         ),
         largura_rotulo=230,
         largura_texto=120,
