@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters as df
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -53,6 +54,14 @@ class RegraFilter(df.FilterSet):
     tipo_cliente = df.ModelChoiceFilter(
         label="Tipo de cliente", queryset=TipoCliente.objects.all(), empty_label="Todos"
     )
+    representante = df.ModelChoiceFilter(
+        label="Representante", queryset=get_user_model().objects.none(), empty_label="Todos"
+    )
+    condicao_pagamento = df.CharFilter(
+        label="Condição de pagamento",
+        method="filtrar_condicao",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     geral = df.BooleanFilter(
         label="Só regras gerais",
         method="filtrar_geral",
@@ -66,6 +75,18 @@ class RegraFilter(df.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hoje = timezone.localdate()
+        # Só quem aparece em alguma regra: a lista de representantes não vaza a equipe toda.
+        self.filters["representante"].queryset = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Regra.objects.exclude(representante=None).values("representante")
+            )
+            .order_by("first_name", "username")
+        )
+
+    def filtrar_condicao(self, qs: QuerySet[Regra], name: str, valor: str) -> QuerySet[Regra]:
+        codigo = valor.strip().upper()
+        return qs.filter(condicao_pagamento=codigo) if codigo else qs
 
     def filtrar_situacao(self, qs: QuerySet[Regra], name: str, valor: str) -> QuerySet[Regra]:
         hoje = self.hoje

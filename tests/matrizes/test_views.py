@@ -426,3 +426,17 @@ def test_abas_de_regra_criada_pelo_sistema(client: Any, pessoas: Any, catalogo: 
         resposta = client.get(url + f"?aba={aba}")
         assert resposta.status_code == 200, aba
         assert "Sistema" in resposta.content.decode()
+
+
+def test_lista_filtra_por_representante_e_condicao(
+    client: Any, pessoas: Any, catalogo: Catalogo
+) -> None:
+    dono = pessoas.usuarios["dono"]
+    criar_regra("COMISSAO", representante=dono, percentual=D("4"))
+    criar_regra("COMISSAO", condicao_pagamento="28DD", percentual=D("2"))
+    criar_regra("COMISSAO", percentual=D("3"))
+    _login(client, pessoas, "supervisor")
+    lista = reverse("matrizes:regra-lista")
+    assert client.get(lista + f"?representante={dono.pk}").context["pagina"].total == 1
+    assert client.get(lista + "?condicao_pagamento=28dd").context["pagina"].total == 1
+    assert client.get(lista + "?geral=true").context["pagina"].total == 1
