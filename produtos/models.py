@@ -560,8 +560,9 @@ class PrecoLista(models.Model):
     preco = _dinheiro("preço")
     inicio = models.DateField("início da vigência")
     fim = models.DateField("fim da vigência", null=True, blank=True)
+    # Which system the price came from: never filtered on, so no index (one less per insert).
     origem = models.ForeignKey(
-        Origem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Origem, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     criado_em = models.DateTimeField(auto_now_add=True)
     atualizado_em = models.DateTimeField(auto_now=True)
