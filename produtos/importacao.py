@@ -443,8 +443,10 @@ class _Gravacao:
         )
 
     def _recusar_conflitos(self) -> None:
-        """Lock the key's current prices (product order: no deadlock between two imports) and
-        refuse rows that would overlap a price scheduled to start later."""
+        """Lock the key's current prices (product order: no deadlock between two imports), then
+        in one pass over them: refuse rows that would overlap a price scheduled to start later,
+        and say what each remaining row will do (create, replace the same-day price, or nothing).
+        """
         self.c.execute(
             """
             SELECT pl.id FROM produtos_precolista pl
@@ -453,20 +455,34 @@ class _Gravacao:
             ORDER BY pl.produto_id, pl.cliente_id, pl.id
             FOR UPDATE OF pl;
             UPDATE imp_preco s SET
-                erro = 'Já existe um preço programado a partir de '
-                    || to_char(f.inicio, 'DD/MM/YYYY')
-                    || ' que se sobrepõe a esta vigência.',
-                coluna = %(col)s
+                erro = CASE WHEN x.conflito IS NOT NULL THEN
+                    'Já existe um preço programado a partir de '
+                    || to_char(x.conflito, 'DD/MM/YYYY') || ' que se sobrepõe a esta vigência.'
+                    END,
+                coluna = CASE WHEN x.conflito IS NOT NULL THEN %(col)s END,
+                existente_id = x.mesmo_dia,
+                acao = CASE WHEN x.conflito IS NOT NULL THEN NULL
+                            WHEN x.mesmo_dia IS NULL THEN 'criado'
+                            WHEN x.igual THEN 'sem_alteracao'
+                            ELSE 'atualizado' END
             FROM (
-                SELECT DISTINCT ON (s2.linha) s2.linha, pl.inicio
+                SELECT s2.linha,
+                    min(pl.inicio) FILTER (
+                        WHERE pl.inicio > s2.inicio AND (s2.fim IS NULL OR pl.inicio <= s2.fim)
+                    ) AS conflito,
+                    max(pl.id) FILTER (WHERE pl.inicio = s2.inicio) AS mesmo_dia,
+                    coalesce(bool_or(
+                        pl.inicio = s2.inicio AND pl.preco = s2.preco
+                        AND pl.fim IS NOT DISTINCT FROM s2.fim
+                        AND pl.origem_id IS NOT DISTINCT FROM s2.origem_id
+                    ), false) AS igual
                 FROM imp_preco s2
-                JOIN produtos_precolista pl
-                  ON pl.produto_id = s2.produto_id AND pl.cliente_id = s2.cliente_id
-                WHERE s2.erro IS NULL AND pl.inicio > s2.inicio
-                  AND (s2.fim IS NULL OR pl.inicio <= s2.fim)
-                ORDER BY s2.linha, pl.inicio
-            ) f
-            WHERE f.linha = s.linha
+                LEFT JOIN produtos_precolista pl
+                    ON pl.cliente_id = s2.cliente_id AND pl.produto_id = s2.produto_id
+                WHERE s2.erro IS NULL
+                GROUP BY s2.linha
+            ) x
+            WHERE x.linha = s.linha
             """,
             {"col": TITULO["inicio"]},
         )
@@ -478,25 +494,7 @@ class _Gravacao:
 
     def _gravar(self) -> None:
         c = self.c
-        # 1. Same start: replace value/end/origin (unchanged rows are "sem alteração").
-        c.execute(
-            """
-            UPDATE imp_preco s SET existente_id = x.id,
-                acao = CASE WHEN x.id IS NULL THEN 'criado'
-                            WHEN x.preco = s.preco AND x.fim IS NOT DISTINCT FROM s.fim
-                                 AND x.origem_id IS NOT DISTINCT FROM s.origem_id
-                            THEN 'sem_alteracao' ELSE 'atualizado' END
-            FROM (
-                SELECT s2.linha, pl.id, pl.preco, pl.fim, pl.origem_id
-                FROM imp_preco s2
-                LEFT JOIN produtos_precolista pl
-                    ON pl.cliente_id = s2.cliente_id AND pl.produto_id = s2.produto_id
-                   AND pl.inicio = s2.inicio
-                WHERE s2.erro IS NULL
-            ) x
-            WHERE x.linha = s.linha
-            """
-        )
+        # 1. (`acao` and `existente_id` were set with the conflicts, in one pass.)
         # 2. Earlier prices still valid on the new start end the day before (before inserting,
         # so the exclusion constraint never sees an overlap).
         c.execute(
