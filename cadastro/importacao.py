@@ -41,6 +41,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,8 @@ from cadastro.models import (
     Cliente,
     ContatoEletronico,
     Endereco,
+    EventoCliente,
+    EventoConsentimento,
     LocalFaturamento,
     Municipio,
     Origem,
@@ -87,6 +90,7 @@ from crm.documentos import (
 )
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from importacoes.historico import SQL_RESTAURAR_GATILHOS, historico_de, sql_ignorar_gatilhos
+from importacoes.sql import colunas_e_valores
 from importacoes.tipos import Chave, Coluna, ErroCampo, ResultadoLote, TipoImportacao
 from importacoes.valores import (
     Opcoes,
@@ -1122,8 +1126,6 @@ _INSERT_VALORES = {
     "criado_em": "now()",
     "atualizado_em": "now()",
 }
-_INSERT_SELECT = ", ".join(_INSERT_VALORES.get(c, f"s.{c}") for c in _INSERT_COLUNAS)
-
 
 # Existing clients of the batch, as an array: `= ANY(ARRAY(…))` makes Postgres look them up
 # through the index on cliente_id whatever it guesses about the (unanalysed) staging table.
@@ -1132,23 +1134,29 @@ _CLIENTES_EXISTENTES = "SELECT cliente_id FROM imp_cli WHERE cliente_id IS NOT N
 
 def _sql_filhos(
     *,
-    tabela: str,
     modelo: type[Any],
     staging: str,
-    colunas: str,
-    valores: str,
+    valores: dict[str, str],
     chave_existente: str,
     chave_nova: str,
     principal_por_tipo: bool = False,
     principal_extra: str = "",
-) -> str:
+) -> tuple[str, dict[str, Any]]:
     """INSERT the staged children that match none of the client's existing ones.
 
     Existing children of the batch's (pre-existing) clients are read once, with their
     comparison key, into a materialised CTE; the anti-join against it is a hash join.
     """
+    tabela = modelo._meta.db_table
     mesmo_tipo = " AND p.tipo = n.tipo" if principal_por_tipo else ""
-    return f"""
+    principal = (
+        f"{principal_extra} NOT EXISTS (SELECT 1 FROM existente p "  # noqa: S608
+        f"WHERE p.cliente_id = n.cliente_id AND p.principal{mesmo_tipo})"
+    )
+    colunas, expressoes, padroes = colunas_e_valores(
+        modelo, {**valores, "principal": principal, "criado_em": "now()"}, f"pad_{tabela}"
+    )
+    sql = f"""
         WITH existente AS MATERIALIZED (
             SELECT x.cliente_id, x.principal, x.tipo, {chave_existente} AS chave
             FROM {tabela} x
@@ -1158,11 +1166,8 @@ def _sql_filhos(
             FROM {staging} n JOIN imp_cli s ON s.linha = n.linha
             WHERE s.cliente_id IS NOT NULL
         ), novo AS (
-            INSERT INTO {tabela} ({colunas}, principal, criado_em)
-            SELECT {valores},
-                {principal_extra} NOT EXISTS (SELECT 1 FROM existente p
-                    WHERE p.cliente_id = n.cliente_id AND p.principal{mesmo_tipo}),
-                now()
+            INSERT INTO {tabela} ({colunas})
+            SELECT {expressoes}
             FROM candidato n
             WHERE NOT EXISTS (SELECT 1 FROM existente x
                               WHERE x.cliente_id = n.cliente_id AND x.chave = n.chave)
@@ -1171,6 +1176,7 @@ def _sql_filhos(
         ), hist AS ({historico_de(modelo).inserir_de("novo", "insert")})
         SELECT DISTINCT cliente_id FROM novo
     """  # noqa: S608
+    return sql, padroes
 
 
 def _chave_endereco(alias: str) -> str:
@@ -1180,36 +1186,105 @@ def _chave_endereco(alias: str) -> str:
     return f"concat_ws('|', {', '.join(partes)})"
 
 
-_SQL_ENDERECOS = _sql_filhos(
-    tabela="cadastro_endereco",
-    modelo=Endereco,
-    staging="imp_end",
-    colunas="cliente_id, tipo, cep, logradouro, numero, complemento, bairro, municipio_id, uf",
-    valores="n.cliente_id, n.tipo, n.cep, n.logradouro, n.numero, n.complemento, n.bairro, "
-    "n.municipio_id, n.uf",
-    chave_existente=_chave_endereco("x"),
-    chave_nova=_chave_endereco("n"),
-)
-_SQL_TELEFONES = _sql_filhos(
-    tabela="cadastro_telefone",
-    modelo=Telefone,
-    staging="imp_tel",
-    colunas="cliente_id, tipo, ddd, numero, operadora, whatsapp",
-    valores="n.cliente_id, n.tipo, n.ddd, n.numero, '', false",
-    chave_existente="x.ddd || x.numero",
-    chave_nova="n.ddd || n.numero",
-    principal_extra="n.primeiro AND",
-)
-_SQL_CONTATOS = _sql_filhos(
-    tabela="cadastro_contatoeletronico",
-    modelo=ContatoEletronico,
-    staging="imp_ctt",
-    colunas="cliente_id, tipo, valor",
-    valores="n.cliente_id, n.tipo, n.valor",
-    chave_existente="x.tipo || '|' || lower(btrim(x.valor))",
-    chave_nova="n.tipo || '|' || lower(n.valor)",
-    principal_por_tipo=True,
-)
+@dataclass(frozen=True)
+class _Comandos:
+    """The batch's SQL, built once from the models (columns added later get their defaults)."""
+
+    cliente_colunas: str
+    cliente_valores: str
+    enderecos: str
+    telefones: str
+    contatos: str
+    consentimento_colunas: str
+    consentimento_valores: str
+    evento_colunas: str
+    evento_valores: str
+    padroes: dict[str, Any]
+
+
+@cache
+def _comandos() -> _Comandos:
+    padroes: dict[str, Any] = {}
+    cliente_colunas, cliente_valores, p = colunas_e_valores(
+        Cliente, {c: _INSERT_VALORES.get(c, f"s.{c}") for c in _INSERT_COLUNAS}, "pad_cli"
+    )
+    padroes.update(p)
+    enderecos, p = _sql_filhos(
+        modelo=Endereco,
+        staging="imp_end",
+        valores={
+            c: f"n.{c}"
+            for c in (
+                "cliente_id",
+                "tipo",
+                "cep",
+                "logradouro",
+                "numero",
+                "complemento",
+                "bairro",
+                "municipio_id",
+                "uf",
+            )
+        },
+        chave_existente=_chave_endereco("x"),
+        chave_nova=_chave_endereco("n"),
+    )
+    padroes.update(p)
+    telefones, p = _sql_filhos(
+        modelo=Telefone,
+        staging="imp_tel",
+        valores={
+            "cliente_id": "n.cliente_id",
+            "tipo": "n.tipo",
+            "ddd": "n.ddd",
+            "numero": "n.numero",
+        },
+        chave_existente="x.ddd || x.numero",
+        chave_nova="n.ddd || n.numero",
+        principal_extra="n.primeiro AND",
+    )
+    padroes.update(p)
+    contatos, p = _sql_filhos(
+        modelo=ContatoEletronico,
+        staging="imp_ctt",
+        valores={"cliente_id": "n.cliente_id", "tipo": "n.tipo", "valor": "n.valor"},
+        chave_existente="x.tipo || '|' || lower(btrim(x.valor))",
+        chave_nova="n.tipo || '|' || lower(n.valor)",
+        principal_por_tipo=True,
+    )
+    padroes.update(p)
+    consentimento_colunas, consentimento_valores, p = colunas_e_valores(
+        EventoConsentimento,
+        {
+            "cliente_id": "p.cliente_id",
+            "canal": "p.canal",
+            "concedido": "p.concedido",
+            "ator_id": "%(ator)s",
+            "origem": "%(origem_importacao)s",
+            "observacao": "%(obs)s",
+            "quando": "now()",
+        },
+        "pad_cons",
+    )
+    padroes.update(p)
+    evento_colunas, evento_valores, p = colunas_e_valores(
+        EventoCliente,
+        {
+            "cliente_id": "o.objeto_id",
+            "tipo": "CASE o.acao WHEN 'criado' THEN %(tipo_criado)s ELSE %(tipo_atualizado)s END",
+            "ator_id": "%(ator)s",
+            "quando": "now()",
+            "descricao": "CASE o.acao WHEN 'criado' THEN 'Importado pela importação ' "
+            "ELSE 'Atualizado pela importação ' END || %(importacao)s",
+            "dados": "jsonb_build_object('importacao', %(importacao)s, 'linha', o.linha)",
+        },
+        "pad_evt",
+    )
+    padroes.update(p)
+    return _Comandos(
+        cliente_colunas, cliente_valores, enderecos, telefones, contatos,
+        consentimento_colunas, consentimento_valores, evento_colunas, evento_valores, padroes,
+    )  # fmt: skip
 
 
 _SQL_IGNORAR_GATILHOS = sql_ignorar_gatilhos(Cliente, Endereco, Telefone, ContatoEletronico)
@@ -1231,6 +1306,7 @@ class _Gravacao:
             "ator": ctx.ator_id,
             "status_padrao": ctx.status_padrao,
             "obs": f"Importação {importacao.pk}",
+            **_comandos().padroes,
         }
 
     def executar(self) -> ResultadoLote:
@@ -1407,8 +1483,8 @@ class _Gravacao:
         self.cursor.execute(
             f"""
             WITH novo AS (
-                INSERT INTO cadastro_cliente ({", ".join(_INSERT_COLUNAS)})
-                SELECT {_INSERT_SELECT} FROM imp_cli s
+                INSERT INTO cadastro_cliente ({_comandos().cliente_colunas})
+                SELECT {_comandos().cliente_valores} FROM imp_cli s
                 WHERE s.cliente_id IS NULL
                 ORDER BY s.documento, s.origem_id, s.codigo_externo
                 ON CONFLICT DO NOTHING
@@ -1432,9 +1508,9 @@ class _Gravacao:
         """Addresses, phones and e-mails/sites that differ from every one the client has."""
         alterados: set[int] = set()
         for tem, sql in (
-            (self._tem["end"], _SQL_ENDERECOS),
-            (self._tem["telefones"], _SQL_TELEFONES),
-            (self._tem["contatos"], _SQL_CONTATOS),
+            (self._tem["end"], _comandos().enderecos),
+            (self._tem["telefones"], _comandos().telefones),
+            (self._tem["contatos"], _comandos().contatos),
         ):
             if tem:
                 self.cursor.execute(sql, self.params)
@@ -1463,10 +1539,8 @@ class _Gravacao:
                 SELECT * FROM pedido
                 WHERE concedido AND atual = false AND origem_atual <> %(origem_importacao)s
             ), novo AS (
-                INSERT INTO cadastro_eventoconsentimento (cliente_id, canal, concedido, ator_id,
-                    origem, observacao, quando)
-                SELECT p.cliente_id, p.canal, p.concedido, %(ator)s, %(origem_importacao)s,
-                    %(obs)s, now()
+                INSERT INTO cadastro_eventoconsentimento ({_comandos().consentimento_colunas})
+                SELECT {_comandos().consentimento_valores}
                 FROM pedido p
                 WHERE p.atual IS DISTINCT FROM p.concedido
                     AND NOT EXISTS (SELECT 1 FROM bloqueado b
@@ -1499,7 +1573,7 @@ class _Gravacao:
     def _registrar(self, alterados: set[int]) -> int:
         """Touched objects of the job and one timeline event per created/changed client."""
         self.cursor.execute(
-            """
+            f"""
             WITH objeto AS (
                 INSERT INTO importacoes_objetoimportado (importacao_id, objeto_id, linha, acao)
                 SELECT %(importacao)s, s.cliente_id, s.linha,
@@ -1509,19 +1583,13 @@ class _Gravacao:
                 FROM imp_cli s WHERE s.cliente_id IS NOT NULL
                 RETURNING objeto_id, linha, acao
             ), evento AS (
-                INSERT INTO cadastro_eventocliente (cliente_id, tipo, ator_id, quando, descricao,
-                    dados)
-                SELECT o.objeto_id,
-                    CASE o.acao WHEN 'criado' THEN %(tipo_criado)s ELSE %(tipo_atualizado)s END,
-                    %(ator)s, now(),
-                    CASE o.acao WHEN 'criado' THEN 'Importado pela importação '
-                                ELSE 'Atualizado pela importação ' END || %(importacao)s,
-                    jsonb_build_object('importacao', %(importacao)s, 'linha', o.linha)
+                INSERT INTO cadastro_eventocliente ({_comandos().evento_colunas})
+                SELECT {_comandos().evento_valores}
                 FROM objeto o WHERE o.acao <> 'sem_alteracao'
                 ORDER BY o.objeto_id
             )
             SELECT count(*) FILTER (WHERE acao = 'sem_alteracao') FROM objeto
-            """,
+            """,  # noqa: S608
             {
                 **self.params,
                 "alterados": sorted(alterados),

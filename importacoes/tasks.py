@@ -25,7 +25,9 @@ def processar_importacao(self, importacao_id: int) -> str:  # type: ignore[no-un
     except FalhaTransitoria as exc:
         # The job is back to *pendente*; each start counts towards MAXIMO_TENTATIVAS.
         raise self.retry(exc=exc, countdown=10 * (self.request.retries + 1)) from exc
-    return importacao.status if importacao is not None else "em outro worker"
+    return (
+        importacao.status if importacao is not None else "ignorada: inexistente ou em outro worker"
+    )
 
 
 @shared_task
