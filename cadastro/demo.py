@@ -5,8 +5,10 @@ registries, the demo users with their roles, teams and carteiras. `gerar_cliente
 clients and their children with Postgres COPY in chunks. `gerar_demo()` is what
 `manage.py gerar_demo` and the benchmarks call.
 
-Speed choices (measured on the 2-core dev box, PG 15; CPU seconds per 1M clients: Python
-~46 s, Postgres backend ~43 s; wall ~165–245 s depending on how busy the box was):
+Speed choices, measured on the shared 2-core dev box (PG 15) while other engineers' test
+runs kept the load average at 5–9: 1M clients took 165–310 s wall; the CPU it really needs is
+~51 s of Python plus ~54 s of the Postgres backend (+ parallel index-build workers); on an
+idle 2-core machine that should be ~1.5–2 min (an estimate: the box was never idle).
 - client ids come from the identity sequence (`nextval` over `generate_series`), so children
   reference them inside the same chunk without a round-trip per row;
 - names, streets and companies are combined from pools built once from Faker pt_BR's lists:
@@ -1240,7 +1242,8 @@ def gerar_clientes(
     Small loads commit one transaction per chunk. A mass load (`massa`; by default from
     LIMIAR_MASSA clients on, without history) runs in ONE transaction that drops the plain
     indexes of the touched tables, loads, and recreates them: building an index once is
-    far cheaper than maintaining it row by row (1M clients: 335 s → 165 s). Being one
+    far cheaper than maintaining it row by row (1M clients, similar load: 335 s → 165 s wall;
+    per 100k, Postgres CPU 8.3 s → 5.0 s). Being one
     transaction, an interrupted load leaves neither rows nor missing indexes; but the tables
     are locked (ACCESS EXCLUSIVE) until it commits.
     """
