@@ -67,6 +67,35 @@ def _pessoa_contato(cliente):
     return cliente.pessoas_contato.create(nome="Fulana", tipo=tipo)
 
 
+def _casos_produtos() -> dict[str, Caso]:
+    """Products are shared reference data (every role reads them); maintenance is for
+    supervisors (a rep gets 403). Client prices follow the client's visibility: tests/produtos."""
+
+    def _produto(p: Any) -> dict[str, Any]:
+        from tests.produtos.fabricas import ProdutoFactory
+
+        return {"pk": ProdutoFactory().pk}
+
+    def _similar(p: Any) -> dict[str, Any]:
+        from produtos.models import ProdutoSimilar
+        from tests.produtos.fabricas import ProdutoFactory
+
+        item = ProdutoSimilar.objects.create(produto=ProdutoFactory(), similar=ProdutoFactory())
+        return {"pk": item.produto_id, "secao": "similares", "item": item.pk}
+
+    return {
+        "produtos:produto-detalhe": Caso(_produto, escopo="leitura"),
+        "produtos:produto-aba": Caso(lambda p: {**_produto(p), "aba": "precos"}, escopo="leitura"),
+        "produtos:produto-editar": Caso(_produto, escopo="papel", post={"descricao": "X"}),
+        "produtos:secao-incluir": Caso(
+            lambda p: {**_produto(p), "secao": "fiscal"},
+            escopo="papel",
+            post={"fiscal-ncm": "11111111", "fiscal-origem": "0"},
+        ),
+        "produtos:secao-remover": Caso(_similar, escopo="papel"),
+    }
+
+
 CASOS: dict[str, Caso] = {
     "cadastro:cliente-detalhe": Caso(lambda p: {"pk": _cliente(p).pk}),
     "cadastro:cliente-editar": Caso(
@@ -104,6 +133,7 @@ CASOS: dict[str, Caso] = {
         f"importacoes:importacao-{tela}": Caso(lambda p: {"pk": _importacao(p).pk}, escopo="papel")
         for tela in ("detalhe", "progresso", "erros")
     },
+    **_casos_produtos(),
 }
 
 

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from produtos.forms import ProdutoForm, ProdutoSimplesForm
 from produtos.historico import historico_produto
@@ -155,6 +155,7 @@ def _responder_aba(
 
 @login_required
 @permission_required("produtos.view_produto", raise_exception=True)
+@require_GET
 def produto_detalhe(request: HttpRequest, pk: int, aba: str = "produto") -> HttpResponse:
     produto = produto_obter(user=_usuario(request), pk=pk)
     return _responder_aba(request, produto, _aba(request.user, aba))
