@@ -741,13 +741,13 @@ def montagem_de_json(dados: Mapping[str, Any], *, hoje: dt.date) -> Montagem:
     if not uf:
         raise ValueError("uf_destino: informe a UF de destino (o cliente não tem endereço)")
     contribuinte = dados.get("contribuinte")
-    if contribuinte is None:
-        if cliente is None:
-            raise ValueError("contribuinte: obrigatório sem cliente")
-        contribuinte = cliente.tipo_pessoa == "J"
     consumidor_final = dados.get("consumidor_final")
+    if cliente is None and (contribuinte is None or consumidor_final is None):
+        raise ValueError("contribuinte/consumidor_final: obrigatórios sem cliente")
+    if contribuinte is None:
+        contribuinte = cliente.contribuinte_icms  # type: ignore[union-attr]
     if consumidor_final is None:
-        consumidor_final = not contribuinte
+        consumidor_final = cliente.consumidor_final  # type: ignore[union-attr]
     for nome, valor in (("contribuinte", contribuinte), ("consumidor_final", consumidor_final)):
         if not isinstance(valor, bool):
             raise ValueError(f"{nome}: esperado true/false")

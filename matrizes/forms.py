@@ -278,12 +278,12 @@ class ExpirarForm(forms.Form):
 
 
 CONTRIBUINTE_ESCOLHAS = [
-    ("", "Pelo cadastro (PJ: sim; PF: não)"),
+    ("", "Pelo cadastro do cliente (indicador da IE)"),
     ("true", "Sim"),
     ("false", "Não"),
 ]
 CONSUMIDOR_ESCOLHAS = [
-    ("", "Pelo cadastro (PF ou não contribuinte: sim)"),
+    ("", "Pelo cadastro do cliente"),
     ("true", "Sim"),
     ("false", "Não"),
 ]

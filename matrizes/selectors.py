@@ -210,9 +210,8 @@ def contexto_do_cliente(
 ) -> Contexto:
     """O cabeçalho de um pedido para este cliente.
 
-    O cadastro do cliente ainda não tem "contribuinte do ICMS" nem "consumidor final": sem
-    escolha explícita, presume-se PJ = contribuinte que revende, PF = não contribuinte e
-    consumidor final (a tela mostra a presunção e deixa escolher).
+    Contribuinte (indicador da IE = 1) e consumidor final vêm do cadastro do cliente; a tela
+    "testar" pode sobrepor os dois para simular outro caso.
     """
     from cadastro.models import Endereco
 
@@ -228,9 +227,9 @@ def contexto_do_cliente(
             "matrizes fiscais. Cadastre o endereço e tente de novo."
         )
     if contribuinte is None:
-        contribuinte = cliente.tipo_pessoa == "J"
+        contribuinte = cliente.contribuinte_icms
     if consumidor_final is None:
-        consumidor_final = not contribuinte
+        consumidor_final = cliente.consumidor_final
     representante = cliente.representante
     if representante is None and cliente.carteira_id:
         representante = cliente.carteira.representante  # type: ignore[union-attr]

@@ -146,6 +146,7 @@ def test_com_matrizes_produto_inexistente_e_erro(base_demo: None, tmp_path: Path
                 "empresa": "45723174000110",
                 "uf_destino": "SP",
                 "contribuinte": True,
+                "consumidor_final": False,
                 "itens": [{"produto": "NAO-EXISTE", "quantidade": "1", "preco_unitario": "1"}],
             }
         )
@@ -164,6 +165,7 @@ def test_com_matrizes_sem_regra_vira_problema_no_json(base_demo: None, tmp_path:
                 "empresa": "45723174000110",
                 "uf_destino": "SP",
                 "contribuinte": True,
+                "consumidor_final": False,
                 "itens": [{"produto": "P0000015", "quantidade": "1", "preco_unitario": "10"}],
             }
         )

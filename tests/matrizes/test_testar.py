@@ -22,7 +22,13 @@ def cliente_rj(pessoas: Any, catalogo: Catalogo) -> Any:
     from tests.factories import ClienteFactory
 
     cliente = ClienteFactory(
-        juridica=True, carteira=pessoas.a, nome="Casa das Lâmpadas", tipo_cliente=catalogo.revenda
+        juridica=True,
+        carteira=pessoas.a,
+        nome="Casa das Lâmpadas",
+        tipo_cliente=catalogo.revenda,
+        indicador_ie="1",
+        inscricao_estadual="110042490114",
+        consumidor_final=False,
     )
     Endereco.objects.create(
         cliente=cliente, tipo="principal", logradouro="Rua A", uf="RJ", principal=True
@@ -211,3 +217,40 @@ def test_testar_consultas_limitadas(
     with django_assert_max_num_queries(25):
         resposta = _testar(client, cliente_rj, catalogo)
     assert resposta.context["simulacao"] is not None
+
+
+def test_testar_usa_contribuinte_e_consumidor_final_do_cadastro(
+    client: Any, pessoas: Any, catalogo: Catalogo, regras: dict[str, Any]
+) -> None:
+    from cadastro.models import Endereco
+    from tests.factories import ClienteFactory
+
+    # given a person (non-contributor, final consumer by default) living in RJ
+    pessoa = ClienteFactory(carteira=pessoas.a, nome="Maria Consumidora")
+    Endereco.objects.create(
+        cliente=pessoa, tipo="principal", logradouro="Rua B", uf="RJ", principal=True
+    )
+    client.force_login(pessoas.usuarios["supervisor"])
+    # when the lamp sale is tested
+    simulacao = _testar(client, pessoa, catalogo).context["simulacao"]
+    # then IPI enters the ICMS base (220 × 12 % = 26,40) and DIFAL (single base, RJ 20 %)
+    # = 44,00 − 26,40 = 17,60, with FCP 2 % of 220 = 4,40
+    item = simulacao.item
+    assert (simulacao.contexto.contribuinte, simulacao.contexto.consumidor_final) == (False, True)
+    assert (item.bc_icms, item.v_icms, item.v_difal, item.v_fcp) == (
+        D("220.00"),
+        D("26.40"),
+        D("17.60"),
+        D("4.40"),
+    )
+
+
+def test_testar_pode_sobrepor_o_cadastro(
+    client: Any, pessoas: Any, catalogo: Catalogo, cliente_rj: Any, regras: dict[str, Any]
+) -> None:
+    client.force_login(pessoas.usuarios["supervisor"])
+    simulacao = _testar(client, cliente_rj, catalogo, consumidor_final="true").context[
+        "simulacao"
+    ]
+    assert simulacao.contexto.consumidor_final is True
+    assert simulacao.item.v_icms == D("26.40")  # IPI now in the ICMS base
