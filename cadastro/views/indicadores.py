@@ -25,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.views.decorators.http import require_GET, require_POST
 
@@ -364,13 +365,48 @@ def _url_pagina(periodo: ind.Periodo | None, **extra: str) -> str:
     return f"{url}?{urlencode(parametros)}" if parametros else url
 
 
+def _painel(
+    clientes: QuerySet[Cliente],
+    periodo: ind.Periodo,
+    hoje: dt.date,
+    metas: dict[str, MetaIndicador],
+    *,
+    so_cache: bool,
+) -> dict[str, Any] | None:
+    """The figures part of the page; None when `so_cache` and something is not cached yet."""
+    if so_cache:
+        necessarios = [_chave_cache(clientes, "pagina", periodo, hoje)]
+        necessarios += [
+            _chave_cache(clientes, "periodo", ind.Periodo(m.periodo_inicio, m.periodo_fim), hoje)
+            for m in metas.values()
+            if ind.Periodo(m.periodo_inicio, m.periodo_fim) not in (periodo, periodo.anterior())
+        ]
+        if len(cache.get_many(necessarios)) < len(necessarios):
+            return None
+    calculo = _calcular(clientes, periodo, hoje)
+    dados = calculo.dados
+    avaliacoes = ind.avaliar_metas(metas.values(), medir=_medidor(clientes, dados, hoje), hoje=hoje)
+    return {
+        "dados": dados,
+        "calculado_em": calculo.calculado_em,
+        "cartoes": _cartoes(dados, avaliacoes),
+        "graficos": _graficos(dados),
+        "meta_churn": avaliacoes.get(Indicador.CHURN),
+    }
+
+
 def _contexto(
     request: HttpRequest,
     parametros: QueryDict,
     *,
     form_meta: MetaIndicadorForm | None = None,
+    so_cache: bool = False,
 ) -> dict[str, Any]:
-    """Everything the page shows; `parametros` carries the period (and `editar`/`indicador`)."""
+    """Everything the page shows; `parametros` carries the period (and `editar`/`indicador`).
+
+    With `so_cache`, the figures come only if already cached (`painel_pronto`); otherwise the
+    page goes out at once and the figures arrive by an htmx request that computes them.
+    """
     user = request.user
     hoje = timezone.localdate()
     escolheu = "inicio" in parametros or "fim" in parametros
@@ -379,13 +415,10 @@ def _contexto(
     if not escolheu:  # show the default period in the inputs
         form_periodo = PeriodoForm(initial={"inicio": periodo.inicio, "fim": periodo.fim})
     clientes = Cliente.objects.visiveis_para(user)  # type: ignore[arg-type]
-    calculo = _calcular(clientes, periodo, hoje)
-    dados = calculo.dados
-
     empresa_id: int | None = getattr(user, "empresa_id", None)
     referencia = max(periodo.inicio, min(periodo.fim, hoje))
     metas = ind.metas_vigentes(empresa_id, referencia)
-    avaliacoes = ind.avaliar_metas(metas.values(), medir=_medidor(clientes, dados, hoje), hoje=hoje)
+    painel = _painel(clientes, periodo, hoje, metas, so_cache=so_cache)
 
     pode_criar = user.has_perm("cadastro.add_metaindicador")
     pode_editar = user.has_perm("cadastro.change_metaindicador")
@@ -411,25 +444,25 @@ def _contexto(
         if empresa_id is not None
         else MetaIndicador.objects.none()
     )
+    parametros_periodo = PeriodoForm.parametros(periodo)
     return {
+        **(painel or {}),
+        "painel_pronto": painel is not None,
+        "url_painel": _url_pagina(periodo),
         "form_periodo": form_periodo,
         "periodo": periodo,
-        "anterior": dados.anterior.periodo,
+        "anterior": periodo.anterior(),
         "em_andamento": periodo.em_andamento(hoje),
         "hoje": hoje,
-        "dados": dados,
-        "calculado_em": calculo.calculado_em,
         "cache_minutos": CACHE_SEGUNDOS // 60,
         "restrito": bool(clientes.query.where),
-        "cartoes": _cartoes(dados, avaliacoes),
-        "graficos": _graficos(dados),
         "como_canal": ind.COMO_CANAL_PREFERIDO,
         "como_mensal": ind.COMO_CRESCIMENTO_MENSAL,
         "como_churn": ind.COMO_CALCULADO[Indicador.CHURN],
         "atalhos": [(rotulo, p, _url_pagina(p)) for rotulo, p in _atalhos(hoje, metas)],
         "url_exportar": reverse("cadastro:indicadores-exportar")
         + "?"
-        + urlencode(PeriodoForm.parametros(periodo)),
+        + urlencode(parametros_periodo),
         "empresa_id": empresa_id,
         "metas_empresa": metas_empresa,
         "form_meta": form_meta,
@@ -441,10 +474,9 @@ def _contexto(
         ),
         "pode_criar_meta": pode_criar and empresa_id is not None,
         "pode_editar_meta": pode_editar and empresa_id is not None,
-        "parametros_periodo": PeriodoForm.parametros(periodo),
-        "qs_periodo": urlencode(PeriodoForm.parametros(periodo)),
+        "parametros_periodo": parametros_periodo,
+        "qs_periodo": urlencode(parametros_periodo),
         "url_voltar": _url_pagina(periodo),
-        "meta_churn": avaliacoes.get(Indicador.CHURN),
     }
 
 
@@ -455,7 +487,20 @@ def _contexto(
 @permission_required(PERMISSAO, raise_exception=True)
 @require_GET
 def indicadores(request: HttpRequest) -> HttpResponse:
-    return render(request, "cadastro/indicadores.html", _contexto(request, request.GET))
+    """The page; figures not cached yet are computed by the htmx request the page makes.
+
+    So the page shows up at once even when the figures take seconds (a million clients), and
+    without JavaScript the "Calcular agora" link asks for them synchronously.
+    """
+    if getattr(request, "htmx", False):
+        contexto = _contexto(request, request.GET)
+        resposta = render(request, "cadastro/partials/indicador_painel.html", contexto)
+    else:
+        sincrono = request.GET.get("calcular") == "1"
+        contexto = _contexto(request, request.GET, so_cache=not sincrono)
+        resposta = render(request, "cadastro/indicadores.html", contexto)
+    patch_vary_headers(resposta, ["HX-Request"])
+    return resposta
 
 
 @login_required
@@ -565,7 +610,7 @@ def meta_salvar(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return render(request, "cadastro/partials/indicador_meta_form.html", contexto)
     # Without htmx: the whole page again (the period travels in the form's hidden fields),
     # the form keeping what was typed.
-    contexto = _contexto(request, request.POST, form_meta=form)
+    contexto = _contexto(request, request.POST, form_meta=form, so_cache=True)
     return render(request, "cadastro/indicadores.html", contexto)
 
 

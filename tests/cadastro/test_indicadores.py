@@ -152,6 +152,11 @@ def _visiveis(pessoas: Any, quem: str) -> Any:
     return Cliente.objects.visiveis_para(pessoas.usuarios[quem])
 
 
+def _abrir(client: Any, **parametros: Any) -> Any:
+    """The page with its figures in it (`calcular=1`: what the no-JavaScript link asks for)."""
+    return client.get(reverse(URL), {"calcular": "1", **parametros})
+
+
 # --- pure pieces -------------------------------------------------------------------------------
 
 
@@ -376,7 +381,7 @@ def test_pagina_do_supervisor_mostra_numeros_da_equipe(
 ) -> None:
     # when the supervisor opens the page with no period chosen
     client.force_login(pessoas.usuarios["supervisor"])
-    resposta = client.get(reverse(URL))
+    resposta = _abrir(client)
     # then the default period is March against February, with the team's figures
     assert resposta.context["periodo"] == MARCO and resposta.context["anterior"] == FEVEREIRO
     assert resposta.context["dados"].atual.fim.total == 6
@@ -394,11 +399,11 @@ def test_periodo_escolhido_e_periodo_invalido(
     client: Any, base: Base, pessoas: Any, agora: Any
 ) -> None:
     client.force_login(pessoas.usuarios["admin"])
-    resposta = client.get(reverse(URL), {"inicio": "01/02/2026", "fim": "28/02/2026"})
+    resposta = _abrir(client, inicio="01/02/2026", fim="28/02/2026")
     assert resposta.context["periodo"] == FEVEREIRO
     assert resposta.context["dados"].atual.fim.total == 6
     # an end before the start: the error shows and the default period is used
-    resposta = client.get(reverse(URL), {"inicio": "10/03/2026", "fim": "01/03/2026"})
+    resposta = _abrir(client, inicio="10/03/2026", fim="01/03/2026")
     assert resposta.status_code == 200
     assert resposta.context["periodo"] == MARCO
     assert "O fim do período não pode ser anterior ao início." in resposta.content.decode()
@@ -419,21 +424,31 @@ def test_pagina_nao_cresce_em_consultas(
         periodo_inicio=dt.date(2026, 1, 1), periodo_fim=dt.date(2026, 12, 31),
     )  # fmt: skip
     client.force_login(admin)
-    # session, user, 2 permission loads, 2 figure queries, 2 more for the target with its own
-    # period, targets in force, the company's targets, the user's groups (header); the cache is
-    # in memory in tests
-    with django_assert_max_num_queries(11) as contexto:
-        assert client.get(reverse(URL)).status_code == 200
+    # the page itself computes nothing: session, user, 2 permission loads, targets in force,
+    # the company's targets, the user's groups (header); the cache is in memory in tests
+    with django_assert_max_num_queries(7):
+        resposta = client.get(reverse(URL))
+    assert resposta.context["painel_pronto"] is False
+    assert 'hx-get="/clientes/indicadores/?inicio=01%2F03%2F2026' in resposta.content.decode()
+    # its htmx request computes: 2 queries for the figures, 2 for the target with its own
+    # period, on top of session, user, permissions and the targets
+    with django_assert_max_num_queries(10) as contexto:
+        resposta = client.get(reverse(URL), HTTP_HX_REQUEST="true")
+    assert resposta.content.decode().lstrip().startswith('<div id="painel-indicadores">')
+    assert resposta["Vary"] == "HX-Request" or "HX-Request" in resposta["Vary"]
     primeira = len(contexto.captured_queries)
-    # and more clients do not mean more queries
+    # more clients do not mean more queries
     for _ in range(5):
         _criar(em(2026, 3, 12), carteira=pessoas.b)
     cache.clear()
     with django_assert_max_num_queries(primeira):
-        client.get(reverse(URL))
-    # a second visit reuses the cached figures
-    with django_assert_max_num_queries(primeira - 4):
-        client.get(reverse(URL))
+        client.get(reverse(URL), HTTP_HX_REQUEST="true")
+    # and once computed, the page comes with the figures, from the cache (as many queries as
+    # the page without them)
+    with django_assert_max_num_queries(7):
+        resposta = client.get(reverse(URL))
+    assert resposta.context["painel_pronto"] is True
+    assert resposta.context["dados"].atual.fim.total == 13
 
 
 def test_meta_aparece_com_progresso_medida_no_periodo_dela(
@@ -450,7 +465,7 @@ def test_meta_aparece_com_progresso_medida_no_periodo_dela(
         periodo_inicio=MARCO.inicio, periodo_fim=MARCO.fim,
     )  # fmt: skip
     client.force_login(admin)
-    cartoes = {c.indicador: c for c in client.get(reverse(URL)).context["cartoes"]}
+    cartoes = {c.indicador: c for c in _abrir(client).context["cartoes"]}
     email = cartoes[Indicador.COM_EMAIL].avaliacao
     assert email.realizado == Decimal("25.00") and email.progresso == 50
     assert email.situacao == "andamento"
@@ -469,7 +484,7 @@ def test_meta_de_outra_empresa_nao_aparece(
         periodo_inicio=MARCO.inicio, periodo_fim=MARCO.fim,
     )  # fmt: skip
     client.force_login(pessoas.usuarios["admin"])
-    resposta = client.get(reverse(URL))
+    resposta = _abrir(client)
     assert all(c.avaliacao is None for c in resposta.context["cartoes"])
     assert list(resposta.context["metas_empresa"]) == []
 
