@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString
 
 from cadastro.constants import (
     CanalContato,
+    IndicadorIE,
     Operadora,
     Sexo,
     TipoContatoEletronico,
@@ -286,6 +287,22 @@ class ClienteForm(forms.Form):
     tabela_venda = forms.ModelChoiceField(
         label="Tabela de venda", required=False, queryset=TabelaVenda.objects.none()
     )
+    indicador_ie = forms.ChoiceField(
+        label="Indicador da IE",
+        choices=IndicadorIE.choices,
+        initial=IndicadorIE.NAO_CONTRIBUINTE,
+        help_text="Contribuinte do ICMS? (indIEDest da NF-e)",
+    )
+    inscricao_estadual = forms.CharField(
+        label="Inscrição estadual",
+        required=False,
+        max_length=20,
+        help_text="Obrigatória para contribuinte; vazia para isento.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    consumidor_final = forms.BooleanField(
+        label="Consumidor final (compra para uso próprio)", required=False, initial=True
+    )
     categoria_fiscal = forms.ModelChoiceField(
         label="Categoria fiscal", required=False, queryset=CategoriaFiscal.objects.none()
     )
@@ -399,6 +416,7 @@ class ClienteForm(forms.Form):
         dados["documento"] = rascunho.documento
         dados["tipo_pessoa"] = rascunho.tipo_pessoa
         dados["cnae"] = rascunho.cnae
+        dados["inscricao_estadual"] = rascunho.inscricao_estadual
         return dados
 
     def dados_servico(self) -> dict[str, Any]:

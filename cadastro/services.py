@@ -28,6 +28,7 @@ from django.db import IntegrityError, models, transaction
 
 from cadastro.constants import (
     CanalContato,
+    IndicadorIE,
     OrigemAlteracao,
     TipoContatoEletronico,
     TipoEventoCliente,
@@ -69,6 +70,9 @@ CAMPOS_CLIENTE: tuple[str, ...] = (
     "status",
     "situacao_scpc",
     "cnae",
+    "indicador_ie",
+    "inscricao_estadual",
+    "consumidor_final",
     "categoria_fiscal",
     "representante",
     "carteira",
@@ -96,6 +100,8 @@ CAMPOS_CONTATO_ELETRONICO = ("tipo", "valor", "principal")
 CAMPOS_PESSOA_CONTATO = ("nome", "tipo", "cargo", "email", "telefone")
 
 _CNAE_RE = re.compile(r"^\d{7}$")
+_IE_MASCARA = re.compile(r"[\s./-]")
+_IE_RE = re.compile(r"^[0-9A-Z]{2,14}$")
 _NAO_DIGITO = re.compile(r"\D")
 
 
@@ -207,6 +213,20 @@ def validar_dados_cliente(cliente: Cliente) -> None:
             erros["cnae"] = "CNAE só se aplica a pessoa jurídica."
         elif not _CNAE_RE.match(cliente.cnae):
             erros["cnae"] = "CNAE deve ter 7 dígitos (ex.: 4711-3/02)."
+
+    # Inscrição estadual and indIEDest (NF-e): a contribuinte has an IE; an "isento" has none.
+    cliente.inscricao_estadual = _IE_MASCARA.sub("", cliente.inscricao_estadual or "").upper()
+    ie = cliente.inscricao_estadual
+    if ie == "ISENTO":
+        erros["inscricao_estadual"] = (
+            "Para isento, escolha o indicador “Contribuinte isento” e deixe a inscrição vazia."
+        )
+    elif ie and not _IE_RE.match(ie):
+        erros["inscricao_estadual"] = "Inscrição estadual: até 14 números (a máscara é opcional)."
+    elif cliente.indicador_ie == IndicadorIE.CONTRIBUINTE and not ie:
+        erros["inscricao_estadual"] = "Contribuinte do ICMS: informe a inscrição estadual."
+    elif cliente.indicador_ie == IndicadorIE.ISENTO and ie:
+        erros["inscricao_estadual"] = "Contribuinte isento não tem inscrição estadual: deixe vazio."
 
     cliente.codigo_externo = (cliente.codigo_externo or "").strip()
     if cliente.codigo_externo and cliente.origem_id is None:

@@ -89,7 +89,12 @@ def test_data_invalida_futura_ou_antiga():
 def base():
     tipo, _ = TipoCliente.objects.get_or_create(codigo="CF", defaults={"descricao": "Consumidor"})
     status, _ = StatusCliente.objects.get_or_create(codigo="ATIVO", defaults={"descricao": "Ativo"})
-    return {"nome": "Fulano", "tipo_cliente": str(tipo.pk), "status": str(status.pk)}
+    return {
+        "nome": "Fulano",
+        "tipo_cliente": str(tipo.pk),
+        "status": str(status.pk),
+        "indicador_ie": "9",
+    }
 
 
 def _form(pessoas, base, quem="dono", cliente=None, **dados):
@@ -356,3 +361,27 @@ def test_rep_com_uma_carteira_comeca_com_ela_e_como_responsavel(pessoas):
 
     CarteiraFactory(representante=pessoas.usuarios["dono"])
     assert ClienteForm(user=pessoas.usuarios["supervisor"])["carteira"].value() is None
+
+
+@pytest.mark.parametrize(
+    ("indicador", "ie", "erro"),
+    [
+        ("1", "", "informe a inscrição estadual"),
+        ("1", "110.042.490.114", None),
+        ("2", "", None),
+        ("2", "123456", "isento não tem inscrição"),
+        ("9", "", None),
+        ("9", "ISENTO", "Contribuinte isento"),
+        ("9", "12#4", "até 14 números"),
+    ],
+)
+def test_inscricao_estadual_conforme_o_indicador(pessoas, base, indicador, ie, erro):
+    form = _form(
+        pessoas, base, documento=gerar_cnpj(40), indicador_ie=indicador, inscricao_estadual=ie
+    )
+    if erro is None:
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["inscricao_estadual"] == ie.replace(".", "")
+    else:
+        assert not form.is_valid()
+        assert erro in form.errors["inscricao_estadual"][0]

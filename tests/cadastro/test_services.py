@@ -144,6 +144,11 @@ def test_codigo_externo_duplicado_na_mesma_origem(pessoas, aux):
         ({"documento": gerar_cnpj(8), "cnae": "47113"}, "cnae", "7 dígitos"),
         ({"documento": gerar_cpf(9), "codigo_externo": "A1"}, "origem", "origem do código"),
         (
+            {"documento": gerar_cnpj(13), "indicador_ie": "1"},
+            "inscricao_estadual",
+            "informe a inscrição estadual",
+        ),
+        (
             {"documento": gerar_cpf(10), "limite_credito": Decimal("-1")},
             "limite_credito",
             "negativo",

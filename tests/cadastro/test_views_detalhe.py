@@ -56,7 +56,13 @@ def _login(client, pessoas, quem):
 def _form_cliente(**extra):
     tipo, _ = TipoCliente.objects.get_or_create(codigo="CF", defaults={"descricao": "Consumidor"})
     status, _ = StatusCliente.objects.get_or_create(codigo="ATIVO", defaults={"descricao": "Ativo"})
-    dados = {"nome": "Cliente Novo", "tipo_cliente": tipo.pk, "status": status.pk}
+    dados = {
+        "nome": "Cliente Novo",
+        "tipo_cliente": tipo.pk,
+        "status": status.pk,
+        "indicador_ie": "9",
+        "consumidor_final": "on",
+    }
     dados.update(extra)
     return dados
 
