@@ -48,7 +48,8 @@ class PeriodoForm(forms.Form):
     fim = _campo_data("Até", obrigatorio=False)
 
     def clean(self) -> dict[str, Any]:
-        dados = super().clean()
+        super().clean()
+        dados = self.cleaned_data
         inicio, fim = dados.get("inicio"), dados.get("fim")
         if self.errors:
             return dados
@@ -111,7 +112,8 @@ class MetaIndicadorForm(forms.ModelForm):
         self.instance.empresa_id = empresa_id
 
     def clean(self) -> dict[str, Any]:
-        dados = super().clean()
+        super().clean()
+        dados = self.cleaned_data
         indicador = dados.get("indicador")
         valor = dados.get("valor_meta")
         inicio, fim = dados.get("periodo_inicio"), dados.get("periodo_fim")

@@ -424,13 +424,12 @@ def _contexto(
     pode_editar = user.has_perm("cadastro.change_metaindicador")
     editando: MetaIndicador | None = None
     if form_meta is None and empresa_id is not None and (pode_criar or pode_editar):
-        if parametros.get("editar", "").isdigit() and pode_editar:
-            editando = get_object_or_404(
-                MetaIndicador, pk=int(parametros["editar"]), empresa_id=empresa_id
-            )
+        editar = str(parametros.get("editar", ""))
+        if editar.isdigit() and pode_editar:
+            editando = get_object_or_404(MetaIndicador, pk=int(editar), empresa_id=empresa_id)
             form_meta = MetaIndicadorForm(instance=editando, empresa_id=empresa_id)
         elif pode_criar:
-            inicial = {"periodo_inicio": periodo.inicio, "periodo_fim": periodo.fim}
+            inicial: dict[str, Any] = {"periodo_inicio": periodo.inicio, "periodo_fim": periodo.fim}
             if parametros.get("indicador") in Indicador.values:
                 inicial["indicador"] = parametros["indicador"]
             form_meta = MetaIndicadorForm(initial=inicial, empresa_id=empresa_id)
