@@ -379,7 +379,7 @@ class Indicadores:
 # visibility rule is never restated) because the ORM cannot LEFT JOIN a grouped derived table:
 # the ORM form (`Count(filter=Exists(...))` per contact type and instant) runs one correlated
 # subquery per client and took 11.7 s at 1M clients against about 2 s for the joins below
-# (EXPLAIN ANALYZE in the report of this module's author; see docs/indicadores.md).
+# (EXPLAIN ANALYZE figures in docs/indicadores.md).
 
 
 # Table names only ever come from here (never from input); every value travels as a param.
