@@ -49,6 +49,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 from cadastro import models as m
 from cadastro.constants import (
     CanalContato,
+    IndicadorIE,
     OrigemAlteracao,
     Sexo,
     TipoContatoEletronico,
@@ -624,7 +625,8 @@ COLUNAS_CLIENTE = (
     "id", "tipo_pessoa", "documento", "estrangeiro", "tipo_cliente_id", "codigo_externo",
     "origem_id", "nome", "nome_fantasia", "data_nascimento", "sexo", "profissao",
     "time_futebol", "tamanho_calcado", "conjuge_nascimento", "status_id", "situacao_scpc_id",
-    "cnae", "categoria_fiscal_id", "representante_id", "carteira_id", "tabela_venda_id",
+    "cnae", "indicador_ie", "inscricao_estadual", "consumidor_final", "categoria_fiscal_id",
+    "representante_id", "carteira_id", "tabela_venda_id",
     "limite_credito", "convenio", "crediario", "credito_rotativo", "canal_preferido",
     "observacoes", "versao", "criado_em", "atualizado_em",
 )  # fmt: skip
@@ -637,6 +639,18 @@ COLUNAS_PESSOA = ("cliente_id", "nome", "tipo_id", "cargo", "email", "telefone",
 COLUNAS_CONSENTIMENTO = ("id", "cliente_id", "canal", "concedido", "ator_id", "origem",
                          "observacao", "quando")  # fmt: skip
 COLUNAS_EVENTO = ("cliente_id", "tipo", "ator_id", "quando", "descricao", "dados")
+
+INDICADOR_IE = {
+    "CONTRIB": IndicadorIE.CONTRIBUINTE.value,
+    "ISENTO": IndicadorIE.ISENTO.value,
+    "NAOCONTRIB": IndicadorIE.NAO_CONTRIBUINTE.value,
+}
+# Digits of the inscrição estadual per UF (SP 12, MG 13, RJ 8…).
+IE_DIGITOS = {
+    "AC": 13, "AL": 9, "AP": 9, "AM": 9, "BA": 9, "CE": 9, "DF": 13, "ES": 9, "GO": 9,
+    "MA": 9, "MT": 11, "MS": 9, "MG": 13, "PA": 9, "PB": 9, "PR": 10, "PE": 9, "PI": 9,
+    "RJ": 8, "RN": 9, "RS": 10, "RO": 14, "RR": 9, "SC": 9, "SP": 12, "SE": 9, "TO": 11,
+}  # fmt: skip
 
 TABELAS_COPY = {
     "cliente": (m.Cliente._meta.db_table, COLUNAS_CLIENTE),
@@ -734,10 +748,7 @@ class GeradorClientes:
         self.scpc = Sorteio(
             [(b.scpc["NADA"], 90), (b.scpc["REAB"], 4), (b.scpc["NEG"], 4), (None, 2)]
         )
-        self.categoria_pj = Sorteio(
-            [(b.categorias["CONTRIB"], 75), (b.categorias["ISENTO"], 10),
-             (b.categorias["NAOCONTRIB"], 15)]
-        )  # fmt: skip
+        self.categoria_pj = Sorteio([("CONTRIB", 75), ("ISENTO", 10), ("NAOCONTRIB", 15)])
         self.origem = Sorteio([("ERP", 50), ("ECOM", 20), ("PLAN", 10), (None, 20)])
         self.canal = Sorteio(
             [(CanalContato.SMS_WHATSAPP.value, 40), (CanalContato.EMAIL.value, 35),
@@ -839,7 +850,16 @@ class GeradorClientes:
                 profissao = seg[1]
                 cnae = seg[0]
                 tipo_cliente_id = b.tipos_cliente[seg[4]]
-                categoria_id = self.categoria_pj(rnd())
+                categoria = self.categoria_pj(rnd())
+                categoria_id = b.categorias[categoria]
+                indicador_ie = INDICADOR_IE[categoria]
+                # (no check digits: each UF has its own IE algorithm and nothing here checks it)
+                ie = (
+                    f"{int(rnd() * 10 ** IE_DIGITOS[cidade.uf]):0{IE_DIGITOS[cidade.uf]}d}"
+                    if indicador_ie == IndicadorIE.CONTRIBUINTE else ""
+                )  # fmt: skip
+                # Buys to resell or build with it → not the final consumer (NF-e indFinal).
+                consumidor_final = seg[4] not in ("REV", "DIST")
                 time_futebol = ""
                 calcado = conjuge = None
                 limite = f"{int(5 + rnd() ** 2 * 495) * 1000}.00" if rnd() < 0.85 else None
@@ -878,6 +898,8 @@ class GeradorClientes:
                 cnae = ""
                 tipo_cliente_id = b.tipos_cliente["CF" if rnd() < 0.93 else "REV"]
                 categoria_id = b.categorias["NAOCONTRIB"] if rnd() < 0.9 else None
+                indicador_ie, ie = IndicadorIE.NAO_CONTRIBUINTE.value, ""
+                consumidor_final = tipo_cliente_id != b.tipos_cliente["REV"]
                 time_futebol = self.times(rnd()) if rnd() < 0.75 else ""
                 calcado = (
                     (33 + int(rnd() * 8) if feminino else 38 + int(rnd() * 8))
@@ -896,7 +918,8 @@ class GeradorClientes:
             out.cliente.append((
                 cid, "J" if pj else "F", documento, estrangeiro, tipo_cliente_id, codigo_externo,
                 origem_id, nome, fantasia, nascimento, sexo, profissao, time_futebol, calcado,
-                conjuge, self.status(rnd()), self.scpc(rnd()), cnae, categoria_id,
+                conjuge, self.status(rnd()), self.scpc(rnd()), cnae, indicador_ie, ie,
+                consumidor_final, categoria_id,
                 representante_id, carteira_id, tabela_id, limite,
                 CONVENIOS[int(rnd() * len(CONVENIOS))] if rnd() < 0.1 else "",
                 not pj and rnd() < 0.25, rnd() < 0.1, canal,
@@ -1156,17 +1179,59 @@ def _documentos(ids: Sequence[int], tipos: Sequence[str]) -> list[str | None]:
     return docs
 
 
-def _copiar(conexao: Any, linhas: Linhas) -> None:
-    """COPY every table of one chunk through a raw psycopg connection (thread-safe)."""
+MODELOS_COPY = {
+    "cliente": m.Cliente, "endereco": m.Endereco, "telefone": m.Telefone,
+    "contato_eletronico": m.ContatoEletronico, "pessoa_contato": m.PessoaContato,
+    "consentimento": m.EventoConsentimento, "evento": m.EventoCliente,
+}  # fmt: skip
+
+PlanoCopia = dict[str, tuple[sql.Composed, tuple[Any, ...]]]
+
+
+def _plano_copia() -> PlanoCopia:
+    """COPY statement per table: the columns the generator fills, then every other NOT NULL
+    column with its model default, so a field added later with a default doesn't break the
+    demo (COPY bypasses Django, and Django sets no database defaults). A new required field
+    without a default stops here with a message saying where to teach it.
+    """
+    plano: PlanoCopia = {}
     for nome, (tabela, colunas) in TABELAS_COPY.items():
+        extras_colunas: list[str] = []
+        extras: list[Any] = []
+        for campo in MODELOS_COPY[nome]._meta.concrete_fields:
+            if campo.column in colunas or campo.primary_key or campo.null:
+                continue
+            if getattr(campo, "auto_now", False) or getattr(campo, "auto_now_add", False):
+                valor = timezone.now()
+            elif campo.has_default():
+                valor = campo.get_db_prep_save(campo.get_default(), connection)
+            else:
+                raise RuntimeError(
+                    f"{campo.model.__name__}.{campo.name} é obrigatório e não tem default: "
+                    "ensine cadastro/demo.py a gerá-lo."
+                )
+            extras_colunas.append(campo.column)
+            extras.append(valor)
+        comando = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(tabela),
+            sql.SQL(", ").join(map(sql.Identifier, [*colunas, *extras_colunas])),
+        )
+        plano[nome] = (comando, tuple(extras))
+    return plano
+
+
+def _copiar(conexao: Any, linhas: Linhas, plano: PlanoCopia) -> None:
+    """COPY every table of one chunk through a raw psycopg connection (thread-safe)."""
+    for nome, (comando, extras) in plano.items():
         if not (tuplas := getattr(linhas, nome)):
             continue
-        comando = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(tabela), sql.SQL(", ").join(map(sql.Identifier, colunas))
-        )
         with conexao.cursor() as cur, cur.copy(comando) as copia:
-            for tupla in tuplas:
-                copia.write_row(tupla)
+            if extras:
+                for tupla in tuplas:
+                    copia.write_row(tupla + extras)
+            else:
+                for tupla in tuplas:
+                    copia.write_row(tupla)
 
 
 @contextmanager
@@ -1256,6 +1321,7 @@ def gerar_clientes(
     gerador = GeradorClientes(base, carregar_cidades(), semente=semente, total=quantidade)
     resumo = ResumoDemo(historico=historico, linhas=dict.fromkeys(TABELAS_COPY, 0))
     contexto = str(uuid.uuid4())  # one pghistory context for the whole run
+    plano = _plano_copia()
 
     lotes = [(feitos, min(lote, quantidade - feitos)) for feitos in range(0, quantidade, lote)]
 
@@ -1289,7 +1355,7 @@ def gerar_clientes(
                     _numerar_consentimentos(linhas)
                     proximo = lotes[k + 1] if k + 1 < len(lotes) else None
                     proximos_ids = _reservar_ids(proximo[1]) if proximo else []
-                    futuro = copiador.submit(_copiar, conexao, linhas)
+                    futuro = copiador.submit(_copiar, conexao, linhas, plano)
                     try:
                         if proximo:
                             pronto = preparar(proximo[0], proximos_ids)

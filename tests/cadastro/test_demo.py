@@ -25,6 +25,7 @@ from cadastro.demo import (
     gerar_demo,
 )
 from cadastro.geografia import consultar_cep
+from cadastro.services import validar_dados_cliente
 from contas.models import Equipe, Usuario
 from crm.documentos import validar_cnpj, validar_cpf, validar_fone
 from tests.factories import ClienteFactory
@@ -114,6 +115,24 @@ def test_documento_ja_cadastrado_e_sorteado_de_novo():
     # then it picks another valid CPF
     assert novo != ocupado
     assert validar_cpf(novo) == novo
+
+
+def test_todo_cliente_passa_na_validacao_do_servico(demo):
+    # given the demo clients, when the service's own cross-field rules check each one
+    for cliente in m.Cliente.objects.all():
+        validar_dados_cliente(cliente)  # then none is refused (raises ValidationError)
+
+
+def test_dados_fiscais_coerentes(demo):
+    categorias = dict(m.CategoriaFiscal.objects.values_list("pk", "codigo"))
+    esperado = {"CONTRIB": "1", "ISENTO": "2", "NAOCONTRIB": "9", None: "9"}
+    clientes = list(m.Cliente.objects.select_related("tipo_cliente"))
+    for c in clientes:
+        assert c.indicador_ie == esperado[categorias.get(c.categoria_fiscal_id)]
+        assert bool(c.inscricao_estadual) == (c.indicador_ie == "1")
+        # whoever buys to resell is not the final consumer (NF-e indFinal)
+        assert c.consumidor_final == (c.tipo_cliente.codigo not in ("REV", "DIST"))
+    assert any(c.indicador_ie == "1" for c in clientes)
 
 
 def test_todo_cliente_tem_status_tipo_e_carteira_coerente(demo):
@@ -342,11 +361,11 @@ def test_carga_em_massa_interrompida_nao_deixa_nada(monkeypatch):
     copiar = modulo._copiar
     chamadas = []
 
-    def copiar_e_falhar(conexao, linhas):
+    def copiar_e_falhar(conexao, linhas, plano):
         chamadas.append(1)
         if len(chamadas) == 2:
             conexao.execute("SELECT 1 / 0")  # a real database error mid-load
-        copiar(conexao, linhas)
+        copiar(conexao, linhas, plano)
 
     monkeypatch.setattr(modulo, "_copiar", copiar_e_falhar)
     antes = _indices()
@@ -368,3 +387,20 @@ def test_so_a_base_quando_nenhum_cliente_pedido():
     assert "nenhum cliente pedido" in saida.getvalue()
     assert m.Cliente.objects.count() == 0
     assert Usuario.objects.filter(username__in=[u.username for u in USUARIOS_DEMO]).count() == 7
+
+
+def test_plano_de_copia_preenche_defaults_e_recusa_obrigatorio_sem_default(monkeypatch):
+    from cadastro import demo as modulo
+
+    tabela, colunas = modulo.TABELAS_COPY["cliente"]
+    # given the generator didn't know two NOT NULL fields that have model defaults
+    sem = tuple(c for c in colunas if c not in ("consumidor_final", "versao"))
+    monkeypatch.setattr(modulo, "TABELAS_COPY", {"cliente": (tabela, sem)})
+    comando, extras = modulo._plano_copia()["cliente"]
+    # then COPY lists them and sends their defaults
+    assert extras == (True, 1)
+    assert '"consumidor_final", "versao"' in comando.as_string(connection.connection)
+    # and a required field without a default is refused with a clear message
+    monkeypatch.setattr(modulo, "TABELAS_COPY", {"cliente": (tabela, ("id",))})
+    with pytest.raises(RuntimeError, match=r"Cliente\.tipo_pessoa é obrigatório"):
+        modulo._plano_copia()
