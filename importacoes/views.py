@@ -36,7 +36,7 @@ from importacoes.services import importacao_criar
 from importacoes.tables import ImportacaoTable
 from importacoes.tipos import TipoImportacao, obter_tipo, tipos_do_usuario
 
-OBJETOS_POR_PAGINA = 50
+OBJETOS_POR_PAGINA = 25
 
 
 def _tipos(request: HttpRequest) -> list[TipoImportacao]:
