@@ -24,10 +24,6 @@ from produtos.historico import historico_produto
 from produtos.models import EventoProduto, PrecoLista, Produto
 from produtos.secoes import ABAS_POR_SLUG, SECOES_POR_SLUG, Aba, Secao, abas_visiveis
 from produtos.selectors import hoje, pode_ver_custos, produto_obter
-
-if TYPE_CHECKING:
-    from contas.models import Usuario
-
 from produtos.services import (
     item_incluir,
     item_remover,
@@ -35,6 +31,12 @@ from produtos.services import (
     produto_atualizar,
     produto_criar,
 )
+
+if TYPE_CHECKING:
+    from contas.models import Usuario
+
+
+LIMITE_LINHAS_SECAO = 200
 
 
 def _usuario(request: HttpRequest) -> Usuario:
@@ -100,10 +102,24 @@ def _contexto_aba(
                 form = secao.form_item(produto=produto, user=user, prefix=secao.slug)
             elif secao.form_produto is not None:
                 form = secao.form_produto(instance=produto, prefix=secao.slug)
-        linhas = list(secao.linhas(user, produto)) if secao.linhas else None
+        linhas = None
+        truncado = False
+        if secao.linhas:
+            # A product may have prices for thousands of clients: the tab shows the first ones
+            # (the list, filtered, is the place to browse them all).
+            linhas = list(secao.linhas(user, produto)[: LIMITE_LINHAS_SECAO + 1])
+            truncado = len(linhas) > LIMITE_LINHAS_SECAO
+            linhas = linhas[:LIMITE_LINHAS_SECAO]
         campos = _campos_leitura(produto, secao) if secao.form_produto and not editar else []
         blocos.append(
-            {"secao": secao, "form": form, "editar": editar, "linhas": linhas, "campos": campos}
+            {
+                "secao": secao,
+                "form": form,
+                "editar": editar,
+                "linhas": linhas,
+                "campos": campos,
+                "truncado": truncado,
+            }
         )
     contexto: dict[str, Any] = {
         "produto": produto,

@@ -410,3 +410,16 @@ def test_anexo_grande_demais_e_recusado(client, pessoas, produto, settings, tmp_
     )
     assert "tamanho máximo de 10 MB" in resp.content.decode()
     assert not Anexo.objects.exists()
+
+
+def test_aba_com_muitos_itens_mostra_os_primeiros(client, pessoas, produto):
+    from produtos.views.detalhe import LIMITE_LINHAS_SECAO
+
+    for i in range(LIMITE_LINHAS_SECAO + 5):
+        Estoque.objects.create(
+            produto=produto, armazem=armazem(f"A{i}", f"Armazém {i:03d}"), unidade=unidade(),
+            quantidade=1,
+        )  # fmt: skip
+    _entrar(client, pessoas, "dono")
+    corpo = client.get(reverse("produtos:produto-aba", args=[produto.pk, "estoque"])).content
+    assert "Mostrando os primeiros 200 itens." in corpo.decode()
