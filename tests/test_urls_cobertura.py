@@ -67,6 +67,18 @@ def _pessoa_contato(cliente):
     return cliente.pessoas_contato.create(nome="Fulana", tipo=tipo)
 
 
+def _meta_indicador(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from cadastro.models import MetaIndicador
+
+    meta = MetaIndicador.objects.create(
+        empresa=p.usuarios["admin"].empresa, indicador="crescimento", valor_meta=10,
+        periodo_inicio=dt.date(2026, 1, 1), periodo_fim=dt.date(2026, 12, 31),
+    )  # fmt: skip
+    return {"pk": meta.pk}
+
+
 def _casos_produtos() -> dict[str, Caso]:
     """Products are shared reference data (every role reads them); maintenance is for
     supervisors (a rep gets 403). Client prices follow the client's visibility: tests/produtos."""
@@ -129,6 +141,7 @@ CASOS: dict[str, Caso] = {
     ),
     "cadastro:pessoa-contato-editar": Caso(_com_filho(_pessoa_contato), post={"nome": "X"}),
     "cadastro:pessoa-contato-excluir": Caso(_com_filho(_pessoa_contato)),
+    "cadastro:meta-salvar": Caso(_meta_indicador, escopo="papel", post={"valor_meta": "1"}),
     **{
         f"importacoes:importacao-{tela}": Caso(lambda p: {"pk": _importacao(p).pk}, escopo="papel")
         for tela in ("detalhe", "progresso", "erros")
