@@ -84,6 +84,14 @@ class TipoEventoPedido(models.TextChoices):
     REABERTO = "reaberto", "Reaberto para digitação"
     ENVIADO = "enviado", "Enviado"
     CANCELADO = "cancelado", "Cancelado"
+    DOCUMENTO_SOLICITADO = "documento_solicitado", "PDF solicitado"
+    DOCUMENTO_GERADO = "documento_gerado", "PDF gerado"
+    DOCUMENTO_FALHOU = "documento_falhou", "Falha ao gerar o PDF"
+    EMAIL_SOLICITADO = "email_solicitado", "Envio por e-mail solicitado"
+    EMAIL_ENVIADO = "email_enviado", "Enviado por e-mail"
+    EMAIL_RECUSADO = "email_recusado", "E-mail não enviado"
+    COPIADO_DE = "copiado_de", "Criado como cópia"
+    COPIA_CONFERIDA = "copia_conferida", "Cópia conferida"
 
 
 class DecisaoAprovacao(models.TextChoices):
@@ -138,6 +146,7 @@ PROBLEMAS: dict[str, TipoProblema] = {
     "desconto": TipoProblema("Desconto maior que o valor", bloqueia=True),
     "pedido_vazio": TipoProblema("Pedido sem itens", bloqueia=True),
     "endereco": TipoProblema("Cliente sem endereço", bloqueia=True),
+    "copia_nao_conferida": TipoProblema("Cópia não conferida", bloqueia=True),
 }
 
 

@@ -266,6 +266,14 @@ class Pedido(models.Model):
     papel_aprovador = models.CharField("aprovador necessário", max_length=20, blank=True)
     recalculado_em = models.DateTimeField(null=True, blank=True)
 
+    # A copy (pedido_copiar) keeps its original and, item by item, what changed since it
+    # (prices, stock, promotions, matrix results); it cannot be sent until the rep has seen it.
+    copia_de = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copias"
+    )
+    comparacao_copia = models.JSONField(default=dict, blank=True)
+    copia_conferida_em = models.DateTimeField(null=True, blank=True)
+
     criado_em = models.DateTimeField(auto_now_add=True, db_index=True)
     atualizado_em = models.DateTimeField(auto_now=True)
 
@@ -541,3 +549,113 @@ class SolicitacaoAprovacao(models.Model):
 
     def __str__(self) -> str:
         return f"Aprovação do pedido {self.pedido_id} v{self.versao}: {self.decisao}"
+
+
+# --- jobs: generated documents and the open orders' recalculation ----------------------------
+
+
+class TipoDocumentoGerado(models.TextChoices):
+    PROPOSTA = "proposta", "Proposta comercial"
+    MAPA = "mapa", "Mapa de vendas"
+
+
+class StatusJob(models.TextChoices):
+    PENDENTE = "pendente", "Na fila"
+    PROCESSANDO = "processando", "Gerando"
+    PRONTO = "pronto", "Pronto"
+    ERRO = "erro", "Erro"
+
+
+JOBS_EM_ANDAMENTO = frozenset({StatusJob.PENDENTE, StatusJob.PROCESSANDO})
+
+
+class DocumentoGeradoQuerySet(models.QuerySet["DocumentoGerado"]):
+    def visiveis_para(self, user: Usuario) -> DocumentoGeradoQuerySet:
+        """A document is visible exactly when its order is."""
+        return self.filter(pedido__in=Pedido.objects.visiveis_para(user).values("pk"))
+
+
+class DocumentoGerado(models.Model):
+    """A PDF of an order (proposal or sales map) rendered by a Celery task. The page polls this
+    row (status/progresso); the file is served only through the order's visibility rule.
+
+    `email_para`: when set, the task e-mails the PDF there once it is ready (the consent was
+    checked by the service and is checked again right before sending)."""
+
+    pedido = models.ForeignKey(Pedido, on_delete=models.CASCADE, related_name="documentos")
+    tipo = models.CharField(max_length=10, choices=TipoDocumentoGerado.choices)
+    versao_pedido = models.PositiveIntegerField("versão do pedido")
+    status = models.CharField(max_length=12, choices=StatusJob.choices, default=StatusJob.PENDENTE)
+    progresso = models.PositiveSmallIntegerField(default=0)
+    etapa = models.CharField(max_length=80, blank=True)
+    arquivo = models.FileField(upload_to="vendas/documentos/%Y/%m/", max_length=255, blank=True)
+    paginas = models.PositiveIntegerField("páginas", null=True, blank=True)
+    erro = models.TextField(blank=True)
+    email_para = models.EmailField("enviar para", blank=True)
+    email_enviado_em = models.DateTimeField("e-mail enviado em", null=True, blank=True)
+    criado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    criado_em = models.DateTimeField(auto_now_add=True)
+    concluido_em = models.DateTimeField(null=True, blank=True)
+
+    objects = DocumentoGeradoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-criado_em", "-id"]
+        verbose_name = "documento gerado"
+        verbose_name_plural = "documentos gerados"
+        indexes = [models.Index(fields=["pedido", "-criado_em"], name="documento_pedido")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progresso__lte=100), name="documento_progresso_ate_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tipo_display()} do pedido {self.pedido_id}"
+
+    @property
+    def em_andamento(self) -> bool:
+        return self.status in JOBS_EM_ANDAMENTO
+
+    @property
+    def nome_arquivo(self) -> str:
+        return f"{self.tipo}-{self.pedido.numero}-v{self.versao_pedido}.pdf"
+
+
+class RecalculoPedidos(models.Model):
+    """A job recalculating every open order (after a matrix changed): progress in this row,
+    resumable (`ultimo_pedido`: orders are walked by id, a re-delivered task goes on after it)."""
+
+    motivo = models.CharField(max_length=200)
+    status = models.CharField(max_length=12, choices=StatusJob.choices, default=StatusJob.PENDENTE)
+    total = models.PositiveIntegerField(default=0)
+    processados = models.PositiveIntegerField(default=0)
+    alterados = models.PositiveIntegerField("com total alterado", default=0)
+    falhas = models.JSONField(default=list, blank=True)
+    ultimo_pedido = models.PositiveBigIntegerField(default=0)
+    criado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    criado_em = models.DateTimeField(auto_now_add=True)
+    iniciado_em = models.DateTimeField(null=True, blank=True)
+    concluido_em = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-criado_em", "-id"]
+        verbose_name = "recálculo de pedidos"
+        verbose_name_plural = "recálculos de pedidos"
+
+    def __str__(self) -> str:
+        return f"Recálculo {self.pk}: {self.motivo}"
+
+    @property
+    def progresso(self) -> int:
+        if self.status == StatusJob.PRONTO:
+            return 100
+        return int(self.processados * 100 / self.total) if self.total else 0
+
+    @property
+    def em_andamento(self) -> bool:
+        return self.status in JOBS_EM_ANDAMENTO
