@@ -217,11 +217,11 @@ class ClienteForm(forms.Form):
                 "carteira",
                 "representante",
                 "tabela_venda",
-                "categoria_fiscal",
                 "situacao_scpc",
                 "canal_preferido",
             ],
         ),
+        ("Fiscal", ["indicador_ie", "inscricao_estadual", "consumidor_final", "categoria_fiscal"]),
         ("Crédito", ["limite_credito", "convenio", "crediario", "credito_rotativo"]),
         ("Observações", ["observacoes"]),
     ]

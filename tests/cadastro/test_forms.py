@@ -385,3 +385,12 @@ def test_inscricao_estadual_conforme_o_indicador(pessoas, base, indicador, ie, e
     else:
         assert not form.is_valid()
         assert erro in form.errors["inscricao_estadual"][0]
+
+
+def test_todo_campo_visivel_do_formulario_esta_numa_secao(pessoas):
+    # a field left out of SECOES would never be rendered, and a required one would block saving
+    form = ClienteForm(user=pessoas.usuarios["dono"], cliente=ClienteFactory(carteira=pessoas.a))
+    nas_secoes = [campo.name for _, campos in form.secoes() for campo in campos]
+    visiveis = [campo.name for campo in form.visible_fields()]
+    assert sorted(nas_secoes) == sorted(visiveis)
+    assert len(nas_secoes) == len(set(nas_secoes))
