@@ -209,7 +209,9 @@ def validar_dados_cliente(cliente: Cliente) -> None:
 
     cliente.cnae = _NAO_DIGITO.sub("", cliente.cnae or "")
     if cliente.cnae:
-        if cliente.tipo_pessoa != TipoPessoa.JURIDICA:
+        if "documento" in erros or "tipo_pessoa" in erros:
+            pass  # the person type is unknown until the document is fixed
+        elif cliente.tipo_pessoa != TipoPessoa.JURIDICA:
             erros["cnae"] = "CNAE só se aplica a pessoa jurídica."
         elif not _CNAE_RE.match(cliente.cnae):
             erros["cnae"] = "CNAE deve ter 7 dígitos (ex.: 4711-3/02)."

@@ -394,3 +394,9 @@ def test_todo_campo_visivel_do_formulario_esta_numa_secao(pessoas):
     visiveis = [campo.name for campo in form.visible_fields()]
     assert sorted(nas_secoes) == sorted(visiveis)
     assert len(nas_secoes) == len(set(nas_secoes))
+
+
+def test_cnae_nao_acusa_tipo_de_pessoa_enquanto_o_documento_esta_errado(pessoas, base):
+    form = _form(pessoas, base, documento="123", cnae="4711302")
+    assert "documento" in form.errors
+    assert "cnae" not in form.errors
