@@ -46,7 +46,7 @@ class Grafico:
     eixo_x1: float
     eixo_x2: float
     eixo_y: float
-    vazio: bool
+    vazio: bool  # nothing to draw: no items, or none with a value
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,7 @@ def barras_horizontais(
         eixo_x1=largura_rotulo,
         eixo_x2=largura_rotulo,
         eixo_y=altura - topo,
-        vazio=not itens,
+        vazio=all(item.valor is None for item in itens),
     )
 
 
@@ -164,5 +164,5 @@ def colunas(
         eixo_x1=margem_lateral,
         eixo_x2=largura - margem_lateral,
         eixo_y=base,
-        vazio=not itens,
+        vazio=all(item.valor is None for item in itens),
     )

@@ -210,6 +210,8 @@ def test_graficos_calculam_geometria_proporcional() -> None:
     assert vertical.barras[0].altura > 0 and vertical.barras[1].altura == 0
     assert vertical.barras[0].y + vertical.barras[0].altura == vertical.eixo_y
     assert barras_horizontais([], titulo="t", descricao="d").vazio
+    assert colunas([Item("jan", None, "–")], titulo="t", descricao="d").vazio
+    assert not colunas([Item("jan", 0, "0%")], titulo="t", descricao="d").vazio
 
 
 def test_avaliacao_de_meta_ok_alerta_andamento_e_teto() -> None:
