@@ -468,24 +468,33 @@ def montar_pedido(
     from produtos.models import FatorConversao
 
     total_produtos = sum((i.quantidade * i.preco_unitario for i in itens), Decimal(0))
-    perguntas_itens = [
-        perguntas_do_item(
-            contexto,
-            i.produto,
-            percentual_desconto=percentual_desconto_item(i, desconto_cabecalho, total_produtos),
-        )
-        for i in itens
-    ]
+    # Itens do mesmo produto com o mesmo desconto fazem as mesmas perguntas: cada grupo de
+    # perguntas é feito e respondido uma vez (um pedido de 500 itens de 50 produtos faz ~300
+    # perguntas em vez de 3.000); os itens do grupo compartilham as respostas.
+    grupos: dict[tuple[Any, Decimal], list[Pergunta]] = {}
+    chaves_itens: list[tuple[Any, Decimal]] = []
+    for i in itens:
+        percentual = percentual_desconto_item(i, desconto_cabecalho, total_produtos)
+        chave = (i.produto.pk, percentual)
+        if chave not in grupos:
+            grupos[chave] = perguntas_do_item(contexto, i.produto, percentual_desconto=percentual)
+        chaves_itens.append(chave)
     perguntas_pedido = perguntas_do_pedido(contexto, [TipoMatriz.VALOR_MINIMO])
-    todas = [p for grupo in perguntas_itens for p in grupo] + perguntas_pedido
+    todas = [p for grupo in grupos.values() for p in grupo] + perguntas_pedido
     regras = carregar_regras(todas)
     respostas = resolver(todas, regras)
-    por_item: list[dict[str, Resposta]] = []
+    respostas_grupo: dict[tuple[Any, Decimal], dict[str, Resposta]] = {}
     posicao = 0
-    for grupo in perguntas_itens:
-        por_item.append({r.pergunta.matriz: r for r in respostas[posicao : posicao + len(grupo)]})
+    for chave, grupo in grupos.items():
+        respostas_grupo[chave] = {
+            r.pergunta.matriz: r for r in respostas[posicao : posicao + len(grupo)]
+        }
         posicao += len(grupo)
     respostas_pedido = {r.pergunta.matriz: r for r in respostas[posicao:]}
+    por_item: list[dict[str, Resposta]] = [respostas_grupo[c] for c in chaves_itens]
+    regras_item: dict[tuple[Any, Decimal], RegraItem] = {
+        chave: regra_item(resp) for chave, resp in respostas_grupo.items()
+    }
 
     # Unidade de venda: a da matriz (ou a do produto); o fator vem do cadastro do produto.
     unidades: list[Unidade | None] = []
@@ -510,8 +519,8 @@ def montar_pedido(
 
     entradas: list[ItemEntrada] = []
     problemas_itens: list[tuple[Problema, ...]] = []
-    for numero, (item, resp, unidade) in enumerate(
-        zip(itens, por_item, unidades, strict=True), start=1
+    for numero, (item, resp, unidade, chave) in enumerate(
+        zip(itens, por_item, unidades, chaves_itens, strict=True), start=1
     ):
         regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
         fator: Decimal | None = Decimal("1")
@@ -528,7 +537,7 @@ def montar_pedido(
                 codigo=item.produto.codigo,
                 quantidade=item.quantidade,
                 preco_unitario=item.preco_unitario,
-                regra=regra_item(resp),
+                regra=regras_item[chave],
                 desconto_item=item.desconto_item,
                 frete_item=item.frete_item,
                 seguro=item.seguro,

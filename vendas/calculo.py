@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -285,9 +287,14 @@ def gravar_itens(itens: list[ItemPedido]) -> None:
 
 def _estado(item: ItemPedido) -> tuple[Any, ...]:
     """The stored results of an item, to tell whether a recalculation changed them."""
-    if not _COLUNAS:
-        _COLUNAS.extend(_colunas_gravacao())
-    return tuple(getattr(item, attname) for attname, _c, _t, _j in _COLUNAS)
+    if not _ESTADO:
+        if not _COLUNAS:
+            _COLUNAS.extend(_colunas_gravacao())
+        _ESTADO.append(operator.attrgetter(*(attname for attname, _c, _t, _j in _COLUNAS)))
+    return _ESTADO[0](item)
+
+
+_ESTADO: list[Callable[[ItemPedido], tuple[Any, ...]]] = []
 
 
 # --- the calculation ---------------------------------------------------------------------
