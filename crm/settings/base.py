@@ -78,6 +78,10 @@ TEMPLATES = [
 DATABASES = {"default": env_db()}
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# pgtrigger's trigger functions read the GUC `pgtrigger.ignore` inside an EXCEPTION block; when
+# it is undefined every row raises and catches an error, which makes bulk writes in one
+# transaction several times slower (20k rows: 5.6 s -> 1.1 s with this and a pghistory context).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pgtrigger.ignore={}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
