@@ -144,8 +144,8 @@ class ListaBaseView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixi
         tabela = self.get_table_class()(
             DadosPagina(self.pagina.objetos, self.model_lista()),
             order_by=alias or None,
-            **self.get_table_kwargs(),
-            **kwargs,
+            # SingleTableMixin already passes get_table_kwargs() in; merge, don't repeat them
+            **{**self.get_table_kwargs(), **kwargs},
         )
         tabela.dica_vazio = self.dica_vazio()
         return tabela

@@ -11,8 +11,9 @@ RAIZ = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_limpo():
+    # the e2e conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never has it
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "crm.settings.prod",
         "DJANGO_SECRET_KEY": "x" * 30 + "-chave-de-teste-longa-e-aleatoria-0123456789",
         "DJANGO_ALLOWED_HOSTS": "crm.exemplo.com.br",
@@ -35,3 +36,38 @@ def test_csp_proibe_script_inline(client):
     assert "script-src 'self'" in politica
     assert "unsafe-inline" not in politica.split("script-src")[1].split(";")[0]
     assert "<script>" not in resposta.content.decode()
+
+
+def test_nenhum_template_tem_javascript_inline():
+    """CSP forbids inline JS; e2e runs with bypass_csp (Playwright's own evaluation needs it),
+    so this is where inline scripts, on* handlers and hx-on (which evals) are caught."""
+    import re
+
+    padroes = [
+        re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE),
+        re.compile(r"\son[a-z]+\s*=", re.IGNORECASE),
+        re.compile(r"\shx-on[:-]", re.IGNORECASE),
+        re.compile(r"javascript:", re.IGNORECASE),
+    ]
+    achados = []
+    for caminho in [*RAIZ.glob("templates/**/*.html"), *RAIZ.glob("*/templates/**/*.html")]:
+        if ".venv" in caminho.parts:
+            continue
+        texto = caminho.read_text(encoding="utf-8")
+        for padrao in padroes:
+            for achado in padrao.finditer(texto):
+                achados.append(f"{caminho.relative_to(RAIZ)}: {achado.group(0)}")
+    assert not achados, "JavaScript inline (bloqueado pela CSP):\n" + "\n".join(achados)
+
+
+def test_paginas_de_erro_em_portugues(client, db):
+    from tests.factories import UsuarioFactory
+
+    client.force_login(UsuarioFactory(username="sem_papel"))
+    proibido = client.get("/clientes/")
+    assert proibido.status_code == 403
+    assert "Você não tem permissão" in proibido.content.decode()
+    client.force_login(UsuarioFactory(username="rep_erro", papel="Representante"))
+    inexistente = client.get("/clientes/999999999/")
+    assert inexistente.status_code == 404
+    assert "Página não encontrada" in inexistente.content.decode()
