@@ -77,6 +77,8 @@ class Calculo:
     pedido: Pedido
     itens: list[ItemPedido]
     resultado: PedidoResultado | None
+    # Items whose stored results this recalculation changed (the screen redraws only these).
+    mudaram: frozenset[int] = frozenset()
 
 
 def _br(valor: Decimal, casas: int = 2) -> str:
@@ -86,6 +88,19 @@ def _br(valor: Decimal, casas: int = 2) -> str:
 def _qtd(valor: Decimal) -> str:
     texto = f"{valor.normalize():f}"
     return texto.replace(".", ",")
+
+
+def _sem_rotulo_do_item(mensagem: str, item: ItemPedido | None) -> str:
+    """The message without its "Item 3 (PAR-001): " / "Item 3: " opening: the closing tab
+    already names the item beside it (a link to the row). The full `mensagem` stays for
+    exports and the approval queue."""
+    if item is None:
+        return mensagem
+    for prefixo in (f"Item {item.sequencia} ({item.produto.codigo}): ", f"Item {item.sequencia}: "):
+        if mensagem.startswith(prefixo):
+            resto = mensagem[len(prefixo) :]
+            return resto[:1].upper() + resto[1:]
+    return mensagem
 
 
 def _problema(
@@ -101,6 +116,7 @@ def _problema(
         "codigo": codigo,
         "rotulo": tipo.rotulo,
         "mensagem": mensagem,
+        "detalhe": _sem_rotulo_do_item(mensagem, item),
         "matriz": matriz,
         "chaves": chaves or {},
         "item": item.sequencia if item else None,
@@ -751,4 +767,9 @@ def recalcular(pedido: Pedido) -> Calculo:
     pedido.papel_aprovador = papel_pedido
     pedido.recalculado_em = timezone.now()
     pedido.save(update_fields=[*CAMPOS_CALCULADOS_PEDIDO, "atualizado_em"])
-    return Calculo(pedido=pedido, itens=itens, resultado=resultado)
+    return Calculo(
+        pedido=pedido,
+        itens=itens,
+        resultado=resultado,
+        mudaram=frozenset(i.pk for i in mudaram),
+    )

@@ -10,6 +10,7 @@ A refused action (business rule, stale version) answers 200 with the message re-
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
@@ -241,23 +243,57 @@ def pedido_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vendas/pedido_detalhe.html", ctx)
 
 
-def _atualizacao(request: HttpRequest, calculo: Calculo, **extra: Any) -> HttpResponse:
-    """The items table (target) + totals, closing tab, alçadas, header status, version and
-    history out-of-band: each is the partial the page includes."""
+def _atualizacao(
+    request: HttpRequest,
+    calculo: Calculo,
+    *,
+    inicio: datetime,
+    status_antes: str,
+    tocado: int | None = None,
+    novo: bool = False,
+) -> HttpResponse:
+    """The answer of every item/header change.
+
+    Partial (the usual case): only the rows whose results changed (`calculo.mudaram`), the
+    row the user touched and the new row, out-of-band, with the totals, closing tab, version,
+    status and the new events — adding one item to a 200-item order renders 1 row, not 600.
+    Full: the items table (target) and every per-item partial, when the table was empty,
+    every row changed anyway, or the status moved (an approval voided shows in the alçadas).
+    """
     pedido = calculo.pedido
     pedido.refresh_from_db(fields=["status", "versao", "atualizado_por", "atualizado_em"])
     itens = calculo.itens
-    for item in itens:  # a product's unit was already loaded with it
-        if item.unidade_id == item.produto.unidade_id:
-            item.unidade = item.produto.unidade
     ctx = _contexto(request, pedido, itens)
-    ctx.update(
-        eventos=list(selectors.pedido_eventos(pedido)[:200]),
-        motivos=list(MotivoCancelamento.objects.filter(ativo=True)),
-        oob=True,
-        **extra,
+    ctx["motivos"] = list(MotivoCancelamento.objects.filter(ativo=True))
+    novas = [itens[-1]] if novo and itens else []
+    ids = set(calculo.mudaram) | ({tocado} if tocado else set())
+    ids.difference_update(i.pk for i in novas)
+    parcial = (
+        request.headers.get("HX-Request") == "true"
+        and pedido.status == status_antes
+        and len(itens) > len(novas)
+        and len(ids) + len(novas) < len(itens)
     )
-    resposta = render(request, "vendas/partials/pedido_atualizacao.html", ctx)
+    if parcial:
+        ctx.update(
+            linhas=[i for i in itens if i.pk in ids],
+            novas=novas,
+            eventos=list(
+                selectors.pedido_eventos(pedido)
+                .filter(quando__gte=inicio)
+                .order_by("-quando", "-id")
+            ),
+            oob=True,
+        )
+        resposta = render(request, "vendas/partials/pedido_atualizacao_parcial.html", ctx)
+        resposta["HX-Reswap"] = "none"
+    else:
+        ctx.update(
+            eventos=list(selectors.pedido_eventos(pedido)[:200]),
+            solicitacoes=list(selectors.pedido_solicitacoes(pedido)),
+            oob=True,
+        )
+        resposta = render(request, "vendas/partials/pedido_atualizacao.html", ctx)
     patch_vary_headers(resposta, ("HX-Request",))
     return resposta
 
@@ -291,6 +327,7 @@ def _pedido_para_alterar(request: HttpRequest, pk: int) -> Pedido:
 @require_POST
 def item_adicionar_view(request: HttpRequest, pk: int) -> HttpResponse:
     pedido = _pedido_para_alterar(request, pk)
+    inicio = timezone.now()
     form = ItemAdicionarForm(request.POST)
     if not form.is_valid():
         return _recusa(request, _erros(form))
@@ -309,13 +346,14 @@ def item_adicionar_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    return _atualizacao(request, calculo, item_novo=True)
+    return _atualizacao(request, calculo, inicio=inicio, status_antes=pedido.status, novo=True)
 
 
 @login_required
 @require_POST
 def item_alterar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     pedido = _pedido_para_alterar(request, pk)
+    inicio = timezone.now()
     registro = ItemPedido.objects.filter(pedido=pedido, pk=item).first()
     if registro is None:
         raise Http404
@@ -334,13 +372,16 @@ def item_alterar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    return _atualizacao(request, calculo)
+    return _atualizacao(
+        request, calculo, inicio=inicio, status_antes=pedido.status, tocado=registro.pk
+    )
 
 
 @login_required
 @require_POST
 def item_cancelar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     pedido = _pedido_para_alterar(request, pk)
+    inicio = timezone.now()
     registro = ItemPedido.objects.filter(pedido=pedido, pk=item).first()
     if registro is None:
         raise Http404
@@ -359,13 +400,16 @@ def item_cancelar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    return _atualizacao(request, calculo)
+    return _atualizacao(
+        request, calculo, inicio=inicio, status_antes=pedido.status, tocado=registro.pk
+    )
 
 
 @login_required
 @require_POST
 def cabecalho_alterar_view(request: HttpRequest, pk: int) -> HttpResponse:
     pedido = _pedido_para_alterar(request, pk)
+    inicio = timezone.now()
     # A header field is sent alone (htmx on change): the others keep their current values.
     dados_form = model_to_dict(pedido, fields=CAMPOS_CABECALHO)
     dados_form.update({k: v for k, v in request.POST.items() if k in (*CAMPOS_CABECALHO, "versao")})
@@ -384,7 +428,7 @@ def cabecalho_alterar_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    return _atualizacao(request, calculo)
+    return _atualizacao(request, calculo, inicio=inicio, status_antes=pedido.status)
 
 
 @login_required

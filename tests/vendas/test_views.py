@@ -371,3 +371,57 @@ def test_menu_tem_pedidos(client, cenario) -> None:
     entrar(client, cenario, "dono")
     html = client.get(reverse("vendas:pedido-lista")).content.decode()
     assert 'href="/vendas/"' in html
+
+
+def test_incluir_item_num_pedido_com_itens_redesenha_so_a_linha_nova(client, cenario) -> None:
+    # given an order with 3 items on screen
+    pedido = criar_pedido(
+        cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3"), (cenario.cabo, "1")]
+    )
+    entrar(client, cenario, "dono")
+    # when the rep adds one more item
+    resp = client.post(
+        reverse("vendas:item-adicionar", args=[pedido.pk]),
+        {"versao": pedido.versao, "produto": cenario.lampada.pk, "quantidade": "2"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = resp.content.decode()
+    novo = pedido.itens.get(sequencia=4)
+    antigos = pedido.itens.exclude(pk=novo.pk)
+    # then only the new row goes out (appended), with totals, closing tab and version
+    assert resp.status_code == 200 and resp["HX-Reswap"] == "none"
+    assert f'id="item-{novo.pk}"' in html and 'beforeend:#itens-corpo' in html
+    assert not any(f'id="item-{i.pk}"' in html for i in antigos)
+    for parte in ('id="pedido-totais"', 'id="pedido-fechamento"', 'id="pedido-versao"',
+                  "afterbegin:#historico-lista", "Item incluído"):  # fmt: skip
+        assert parte in html, parte
+
+
+def test_alterar_desconto_do_pedido_redesenha_todas_as_linhas(client, cenario) -> None:
+    # given an order with 2 items
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.lampada, "3")])
+    entrar(client, cenario, "dono")
+    # when the header discount changes (every item's values change)
+    resp = client.post(
+        reverse("vendas:cabecalho-alterar", args=[pedido.pk]),
+        {"versao": pedido.versao, "desconto_percentual": "2"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = resp.content.decode()
+    # then the whole items table is redrawn (the usual swap), with every row
+    assert resp.status_code == 200 and "HX-Reswap" not in resp
+    assert all(f'id="item-{i.pk}"' in html for i in pedido.itens.all())
+
+
+def test_fechamento_nao_repete_o_rotulo_do_item(client, cenario) -> None:
+    # given an item with a multiple-quantity problem
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "15")])
+    item = pedido.itens.get()
+    entrar(client, cenario, "dono")
+    # when the closing tab is shown
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    # then the item is named once (the link), the reason follows without repeating it
+    assert "Item 1 (PAR-001)</a>" in html
+    assert "Item 1 (PAR-001): a quantidade" not in html
+    assert "A quantidade 15 não é múltiplo de 10" in html
+    assert item.problemas[0]["mensagem"].startswith("Item 1 (PAR-001): a quantidade")
