@@ -390,7 +390,7 @@ def test_incluir_item_num_pedido_com_itens_redesenha_so_a_linha_nova(client, cen
     antigos = pedido.itens.exclude(pk=novo.pk)
     # then only the new row goes out (appended), with totals, closing tab and version
     assert resp.status_code == 200 and resp["HX-Reswap"] == "none"
-    assert f'id="item-{novo.pk}"' in html and 'beforeend:#itens-corpo' in html
+    assert f'id="item-{novo.pk}"' in html and "beforeend:#itens-corpo" in html
     assert not any(f'id="item-{i.pk}"' in html for i in antigos)
     for parte in ('id="pedido-totais"', 'id="pedido-fechamento"', 'id="pedido-versao"',
                   "afterbegin:#historico-lista", "Item incluído"):  # fmt: skip
