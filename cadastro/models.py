@@ -259,7 +259,11 @@ DOCUMENTO_CNPJ_RE = r"^[0-9A-Z]{12}[0-9]{2}$"
 
 
 @pghistory.track(
-    pghistory.InsertEvent(), pghistory.UpdateEvent(), exclude=["atualizado_em", "versao"]
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["atualizado_em", "versao"],
+    # indicators ask "which clients changed since <date>" (status at a date, churn)
+    meta={"indexes": [models.Index(fields=["pgh_created_at"], name="clienteevent_quando")]},
 )
 class Cliente(models.Model):
     tipo_pessoa = models.CharField("tipo de pessoa", max_length=1, choices=TipoPessoa.choices)
@@ -576,6 +580,7 @@ class EventoCliente(models.Model):
         )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class MetaIndicador(models.Model):
     """A company's target for one isoCadastro indicator over a period."""
 
