@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal as D
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import ClienteFactory, EmailFactory, TelefoneFactory
+from tests.vendas.conftest import cenario  # noqa: F401  (fixture used by the order cases)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +110,68 @@ def _casos_produtos() -> dict[str, Caso]:
     }
 
 
+def _regra(p: Any) -> dict[str, Any]:
+    from tests.vendas.conftest import regra
+
+    return {"pk": regra("COMISSAO", percentual=D("3")).pk}
+
+
+def _casos_matrizes() -> dict[str, Caso]:
+    # Matrices are maintained by supervisors/admins only: a rep gets 403 on every screen.
+    return {
+        f"matrizes:regra-{tela}": Caso(_regra, escopo="papel", post={"percentual": "9"})
+        for tela in ("detalhe", "editar", "copiar", "expirar")
+    }
+
+
+def _pedido(p: Any, itens: bool = True) -> Any:
+    from tests.vendas.conftest import criar_pedido
+
+    cena = p.fixture("cenario")
+    return criar_pedido(cena, [(cena.lampada, "1")] if itens else [])
+
+
+def _com_item(p: Any) -> dict[str, Any]:
+    pedido = _pedido(p)
+    return {"pk": pedido.pk, "item": pedido.itens.first().pk}
+
+
+def _solicitacao(p: Any) -> dict[str, Any]:
+    from vendas.models import SolicitacaoAprovacao
+
+    pedido = _pedido(p)
+    solicitacao = SolicitacaoAprovacao.objects.create(
+        pedido=pedido, versao=pedido.versao, solicitante=p.usuarios["dono"], nivel=2,
+        papel_aprovador="Supervisor",
+    )  # fmt: skip
+    return {"pk": solicitacao.pk}
+
+
+def _casos_vendas() -> dict[str, Caso]:
+    def do_pedido(p: Any) -> dict[str, Any]:
+        return {"pk": _pedido(p).pk}
+
+    casos = {
+        f"vendas:{nome}": Caso(do_pedido, post=post)
+        for nome, post in (
+            ("pedido-detalhe", {}),
+            ("produto-buscar", {"q": "LAMP"}),
+            ("item-adicionar", {"produto": "1", "quantidade": "1"}),
+            ("cabecalho-alterar", {"desconto_percentual": "50"}),
+            ("pedido-enviar", {"justificativa": "x"}),
+            ("pedido-retirar", {}),
+            ("pedido-cancelar", {"motivo": "x"}),
+        )
+    }
+    casos["vendas:item-alterar"] = Caso(_com_item, post={"quantidade": "99"})
+    casos["vendas:item-cancelar"] = Caso(_com_item, post={"motivo": "1"})
+    # the approval queue is the supervisors': a rep is refused before any lookup
+    casos["vendas:aprovacao-decidir"] = Caso(
+        _solicitacao, escopo="papel", post={"decisao": "aprovar", "versao": "1"}
+    )
+    return casos
+
+
 CASOS: dict[str, Caso] = {
     "cadastro:cliente-detalhe": Caso(lambda p: {"pk": _cliente(p).pk}),
     "cadastro:cliente-editar": Caso(
@@ -147,6 +211,8 @@ CASOS: dict[str, Caso] = {
         for tela in ("detalhe", "progresso", "erros")
     },
     **_casos_produtos(),
+    **_casos_matrizes(),
+    **_casos_vendas(),
 }
 
 
@@ -191,11 +257,26 @@ def test_toda_url_com_id_esta_coberta():
     )
 
 
+class Contexto:
+    """What a builder receives: the `pessoas` attributes, plus `fixture(nome)` for app fixtures
+    imported at the top of this module (e.g. the order scenario of tests/vendas)."""
+
+    def __init__(self, pessoas: Any, request: pytest.FixtureRequest) -> None:
+        self._pessoas = pessoas
+        self._request = request
+
+    def __getattr__(self, nome: str) -> Any:
+        return getattr(self._pessoas, nome)
+
+    def fixture(self, nome: str) -> Any:
+        return self._request.getfixturevalue(nome)
+
+
 @pytest.mark.parametrize("nome", sorted(CASOS))
-def test_colega_nao_alcanca_nem_altera(nome, pessoas, client):
+def test_colega_nao_alcanca_nem_altera(nome, pessoas, client, request):
     # given an object in the dono's portfolio
     caso = CASOS[nome]
-    url = reverse(nome, kwargs=caso.montar(pessoas))
+    url = reverse(nome, kwargs=caso.montar(Contexto(pessoas, request)))
     # when the dono opens it, it is there (never a 404 for the owner)
     client.force_login(pessoas.usuarios["dono"])
     assert client.get(url).status_code != 404
