@@ -169,7 +169,26 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:aprovacao-decidir"] = Caso(
         _solicitacao, escopo="papel", post={"decisao": "aprovar", "versao": "1"}
     )
+    # printable documents and e-mail (vendas2): the PDF only for who sees the order
+    casos["vendas:documento-gerar"] = Caso(do_pedido, post={"tipo": "proposta"})
+    casos["vendas:documento-progresso"] = Caso(_documento)
+    casos["vendas:documento-baixar"] = Caso(_documento)
+    casos["vendas:pedido-email"] = Caso(do_pedido)
     return casos
+
+
+def _documento(p: Any) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from vendas.models import DocumentoGerado, StatusJob
+
+    pedido = _pedido(p)
+    documento = DocumentoGerado(
+        pedido=pedido, tipo="proposta", versao_pedido=pedido.versao,
+        criado_por=p.usuarios["dono"], status=StatusJob.PRONTO, progresso=100,
+    )  # fmt: skip
+    documento.arquivo.save("teste-urls.pdf", ContentFile(b"%PDF-1.7 teste"), save=True)
+    return {"pk": pedido.pk, "documento": documento.pk}
 
 
 CASOS: dict[str, Caso] = {

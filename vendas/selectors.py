@@ -14,7 +14,13 @@ from cadastro.busca import SemAcento
 from cadastro.models import Cliente
 from produtos.models import Estoque, PrecoLista, Produto
 from vendas.constants import StatusItem
-from vendas.models import ItemPedido, Pedido, PedidoEvento, SolicitacaoAprovacao
+from vendas.models import (
+    DocumentoGerado,
+    ItemPedido,
+    Pedido,
+    PedidoEvento,
+    SolicitacaoAprovacao,
+)
 
 if TYPE_CHECKING:
     from contas.models import Usuario
@@ -141,3 +147,12 @@ def itens_ativos(itens: list[ItemPedido]) -> list[ItemPedido]:
 
 def total_quantidade(itens: list[ItemPedido]) -> Decimal:
     return sum((i.quantidade for i in itens_ativos(itens)), Decimal(0))
+
+
+def documento_obter(*, user: Usuario, pedido_id: int, pk: int) -> DocumentoGerado:
+    """A generated PDF of an order the user sees, else 404 (same rule as the order)."""
+    return get_object_or_404(
+        DocumentoGerado.objects.visiveis_para(user).select_related("pedido"),
+        pedido_id=pedido_id,
+        pk=pk,
+    )

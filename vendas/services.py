@@ -9,6 +9,7 @@ cleaned fields one by one.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +23,7 @@ from django.utils.formats import date_format
 
 from cadastro.constants import TipoEventoCliente
 from cadastro.models import Cliente, Endereco, EventoCliente
+from crm.templatetags.formatos import brl as formatar_brl
 from vendas.calculo import Calculo, recalcular
 from vendas.constants import (
     DecisaoAprovacao,
@@ -31,11 +33,14 @@ from vendas.constants import (
     TipoEventoPedido,
 )
 from vendas.models import (
+    DocumentoGerado,
     ItemPedido,
     MotivoCancelamento,
     Pedido,
     PedidoEvento,
     SolicitacaoAprovacao,
+    StatusJob,
+    TipoDocumentoGerado,
 )
 
 if TYPE_CHECKING:
@@ -588,3 +593,230 @@ def pedido_cancelar(*, pedido_id: int, versao: int, ator: Usuario, motivo: str) 
     Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status, atualizado_em=timezone.now())
     _evento(pedido, TipoEventoPedido.CANCELADO, ator, motivo=motivo.strip())
     return pedido
+
+
+# --- printable documents (PDF) and e-mail -------------------------------------------------
+
+
+def _pedido_visivel(pedido_id: int, ator: Usuario) -> Pedido:
+    pedido = (
+        Pedido.objects.visiveis_para(ator)
+        .select_related("cliente", "empresa", "representante")
+        .filter(pk=pedido_id)
+        .first()
+    )
+    if pedido is None:
+        raise ErroPedido("Pedido não encontrado.")
+    return pedido
+
+
+@transaction.atomic
+def documento_solicitar(
+    *, pedido_id: int, tipo: str, ator: Usuario, email_para: str = ""
+) -> DocumentoGerado:
+    """Queue the PDF of the order's current version; the task renders it (progress in the row).
+    `email_para`: e-mail it there once ready (only `pedido_enviar_email` sets it)."""
+    if tipo not in TipoDocumentoGerado.values:
+        raise ErroPedido("Tipo de documento inválido.")
+    pedido = _pedido_visivel(pedido_id, ator)
+    documento = DocumentoGerado.objects.create(
+        pedido=pedido,
+        tipo=tipo,
+        versao_pedido=pedido.versao,
+        criado_por=ator,
+        email_para=email_para,
+        etapa="Na fila",
+    )
+    _evento(
+        pedido,
+        TipoEventoPedido.DOCUMENTO_SOLICITADO,
+        ator,
+        documento=documento.pk,
+        documento_tipo=documento.get_tipo_display(),
+    )
+    from vendas.tasks import gerar_documento
+
+    transaction.on_commit(lambda: gerar_documento.delay(documento.pk))
+    return documento
+
+
+def _etapa(documento_id: int, progresso: int, etapa: str, **campos: Any) -> None:
+    """Progress is written outside any transaction: the polling page sees it at once."""
+    DocumentoGerado.objects.filter(pk=documento_id).update(
+        progresso=progresso, etapa=etapa, **campos
+    )
+
+
+def documento_gerar(documento_id: int) -> DocumentoGerado | None:
+    """Render the PDF of a queued document (the Celery task's body). Idempotent: a document
+    already rendered is not rendered again (a re-delivered task only finishes the e-mail);
+    one left "gerando" by a dead worker is taken over. Errors are recorded in the row."""
+    from django.core.files.base import ContentFile
+
+    from vendas import pdf
+    from vendas.selectors import pedido_itens
+
+    tomado = DocumentoGerado.objects.filter(
+        pk=documento_id, status__in=(StatusJob.PENDENTE, StatusJob.PROCESSANDO)
+    ).update(status=StatusJob.PROCESSANDO, progresso=5, etapa="Carregando o pedido", erro="")
+    documento = (
+        DocumentoGerado.objects.select_related("pedido__empresa", "criado_por")
+        .filter(pk=documento_id)
+        .first()
+    )
+    if documento is None:
+        return None
+    if not tomado:
+        if documento.status == StatusJob.PRONTO:
+            _enviar_email_documento(documento)
+        return documento
+    try:
+        pedido = (
+            Pedido.objects.select_related(
+                "cliente",
+                "empresa",
+                "representante",
+                "condicao_pagamento",
+                "tipo_frete",
+                "transportadora",
+            )
+            .filter(pk=documento.pedido_id)
+            .get()
+        )
+        itens = pedido_itens(pedido)
+        _etapa(documento_id, 20, "Montando o documento")
+        conteudo = pdf.html(documento.tipo, pedido, itens)
+        _etapa(documento_id, 40, f"Paginando {len(itens)} itens")
+        dados, paginas = pdf.pdf(conteudo)
+        _etapa(documento_id, 90, "Gravando o arquivo")
+        documento.arquivo.save(
+            f"{documento.tipo}-{pedido.numero}-{uuid.uuid4().hex}.pdf",
+            ContentFile(dados),
+            save=False,
+        )
+    except Exception as erro:  # recorded for the user; the task does not retry a bad render
+        DocumentoGerado.objects.filter(pk=documento_id).update(
+            status=StatusJob.ERRO,
+            etapa="Falhou",
+            erro=f"{type(erro).__name__}: {erro}"[:2000],
+            concluido_em=timezone.now(),
+        )
+        _evento(
+            documento.pedido,
+            TipoEventoPedido.DOCUMENTO_FALHOU,
+            documento.criado_por,
+            documento=documento.pk,
+            erro=str(erro)[:300],
+        )
+        documento.refresh_from_db()
+        return documento
+    DocumentoGerado.objects.filter(pk=documento_id).update(
+        status=StatusJob.PRONTO,
+        progresso=100,
+        etapa="Pronto",
+        arquivo=documento.arquivo.name,
+        paginas=paginas,
+        concluido_em=timezone.now(),
+    )
+    _evento(
+        pedido,
+        TipoEventoPedido.DOCUMENTO_GERADO,
+        documento.criado_por,
+        documento=documento.pk,
+        documento_tipo=documento.get_tipo_display(),
+        paginas=paginas,
+    )
+    documento.refresh_from_db()
+    _enviar_email_documento(documento)
+    return documento
+
+
+def email_autorizado(cliente: Cliente) -> tuple[str | None, str]:
+    """The address to send to and "" — or None and the reason, in pt-BR. Only a client whose
+    CURRENT e-mail consent (latest event of the channel, LGPD) is granted, at its main e-mail."""
+    from cadastro.constants import CanalContato
+    from cadastro.models import ContatoEletronico
+    from cadastro.selectors import consentimentos_atuais
+
+    atual = next(c for c in consentimentos_atuais(cliente) if c.canal == CanalContato.EMAIL)
+    if atual.evento is None or not atual.evento.concedido:
+        situacao = "revogou" if atual.evento is not None else "não deu"
+        return None, (
+            f"O cliente {situacao} consentimento para contato por e-mail: o pedido não pode ser "
+            "enviado por e-mail. Registre o consentimento na ficha do cliente, se ele autorizar."
+        )
+    email = (
+        ContatoEletronico.objects.filter(cliente=cliente, tipo="email")
+        .order_by("-principal", "id")
+        .values_list("valor", flat=True)
+        .first()
+    )
+    if not email:
+        return None, "O cliente não tem e-mail cadastrado: cadastre um na ficha do cliente."
+    return email, ""
+
+
+@dataclass(frozen=True)
+class EnvioEmail:
+    documento: DocumentoGerado | None
+    mensagem: str
+
+
+@transaction.atomic
+def pedido_enviar_email(*, pedido_id: int, ator: Usuario) -> EnvioEmail:
+    """E-mail the order's proposal (PDF attached) to the client — only to an e-mail channel the
+    client consented to. A refusal is recorded on the order too (who tried, why)."""
+    pedido = _pedido_visivel(pedido_id, ator)
+    email, motivo = email_autorizado(pedido.cliente)
+    if email is None:
+        _evento(pedido, TipoEventoPedido.EMAIL_RECUSADO, ator, motivo=motivo)
+        return EnvioEmail(documento=None, mensagem=motivo)
+    documento = documento_solicitar(
+        pedido_id=pedido.pk, tipo=TipoDocumentoGerado.PROPOSTA, ator=ator, email_para=email
+    )
+    _evento(pedido, TipoEventoPedido.EMAIL_SOLICITADO, ator, para=email, documento=documento.pk)
+    return EnvioEmail(
+        documento=documento,
+        mensagem=f"A proposta será gerada e enviada para {email}; acompanhe abaixo.",
+    )
+
+
+def _enviar_email_documento(documento: DocumentoGerado) -> None:
+    """Send a ready document to `email_para` once (email_enviado_em marks it sent), checking
+    the consent again: it may have been revoked while the PDF was rendered."""
+    from django.core.mail import EmailMessage
+
+    if not documento.email_para or documento.email_enviado_em or not documento.arquivo:
+        return
+    pedido = Pedido.objects.select_related("cliente", "empresa", "representante").get(
+        pk=documento.pedido_id
+    )
+    email, motivo = email_autorizado(pedido.cliente)
+    if email != documento.email_para:
+        motivo = motivo or "O e-mail do cliente mudou depois do pedido de envio."
+        DocumentoGerado.objects.filter(pk=documento.pk).update(erro=motivo)
+        _evento(pedido, TipoEventoPedido.EMAIL_RECUSADO, documento.criado_por, motivo=motivo)
+        return
+    empresa = pedido.empresa
+    mensagem = EmailMessage(
+        subject=f"{pedido.get_tipo_display()} {pedido.numero} – {empresa}",
+        body=(
+            f"Prezado(a) {pedido.cliente.nome},\n\n"
+            f"Segue em anexo a proposta referente ao {pedido.get_tipo_display().lower()} "
+            f"{pedido.numero}, no valor total de {formatar_brl(pedido.v_nf)}.\n\n"
+            f"Atenciosamente,\n{pedido.representante.get_full_name() or pedido.representante}\n"
+            f"{empresa.nome} – CNPJ {empresa.cnpj_formatado}\n"
+        ),
+        to=[email],
+    )
+    with documento.arquivo.open("rb") as arquivo:
+        mensagem.attach(documento.nome_arquivo, arquivo.read(), "application/pdf")
+    mensagem.send()
+    DocumentoGerado.objects.filter(pk=documento.pk).update(email_enviado_em=timezone.now())
+    _evento(
+        pedido,
+        TipoEventoPedido.EMAIL_ENVIADO,
+        documento.criado_por,
+        para=email,
+        documento=documento.pk,
+    )

@@ -23,4 +23,16 @@ urlpatterns = [
     path("<int:pk>/enviar/", views.pedido_enviar_view, name="pedido-enviar"),
     path("<int:pk>/retirar/", views.pedido_retirar_view, name="pedido-retirar"),
     path("<int:pk>/cancelar/", views.pedido_cancelar_view, name="pedido-cancelar"),
+    path("<int:pk>/documentos/", views.documento_gerar_view, name="documento-gerar"),
+    path(
+        "<int:pk>/documentos/<int:documento>/",
+        views.documento_progresso,
+        name="documento-progresso",
+    ),
+    path(
+        "<int:pk>/documentos/<int:documento>/baixar/",
+        views.documento_baixar,
+        name="documento-baixar",
+    ),
+    path("<int:pk>/email/", views.pedido_email_view, name="pedido-email"),
 ]

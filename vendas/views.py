@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,10 +42,11 @@ from vendas.forms import (
     PedidoNovoForm,
     VersaoForm,
 )
-from vendas.models import ItemPedido, MotivoCancelamento, Pedido
+from vendas.models import DocumentoGerado, ItemPedido, MotivoCancelamento, Pedido, StatusJob
 from vendas.services import (
     ConflitoVersao,
     ErroPedido,
+    documento_solicitar,
     item_adicionar,
     item_alterar,
     item_cancelar,
@@ -54,6 +55,7 @@ from vendas.services import (
     pedido_cancelar,
     pedido_criar,
     pedido_enviar,
+    pedido_enviar_email,
     pedido_recusar,
     pedido_retirar_solicitacao,
 )
@@ -66,6 +68,7 @@ ABAS = (
     ("observacoes", "Observações"),
     ("fechamento", "Fechamento"),
     ("historico", "Histórico"),
+    ("documentos", "Documentos"),
 )
 
 
@@ -228,6 +231,7 @@ def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPed
         ),
         form_item=ItemAdicionarForm(initial={"versao": pedido.versao}),
         form_enviar=EnviarForm(initial={"versao": pedido.versao}),
+        documentos=_documentos(pedido),
     )
     return ctx
 
@@ -549,3 +553,85 @@ def aprovacao_decidir(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _contexto(request, pedido, itens)
     ctx.update(solicitacao=solicitacao, form=form, decisoes=DecisaoAprovacao)
     return render(request, "vendas/aprovacao_decidir.html", ctx)
+
+
+# --- printable documents (PDF) and e-mail --------------------------------------------------
+
+
+def _documentos(pedido: Pedido) -> list[DocumentoGerado]:
+    return list(DocumentoGerado.objects.filter(pedido=pedido).select_related("criado_por")[:10])
+
+
+def _painel_documentos(
+    request: HttpRequest, pedido: Pedido, mensagem: str = "", erro: bool = False
+) -> HttpResponse:
+    resposta = render(
+        request,
+        "vendas/partials/pedido_documentos.html",
+        {
+            "pedido": pedido,
+            "documentos": _documentos(pedido),
+            "mensagem": mensagem,
+            "mensagem_erro": erro,
+        },
+    )
+    patch_vary_headers(resposta, ("HX-Request",))
+    return resposta
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_POST
+def documento_gerar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    tipo = request.POST.get("tipo", "")
+    try:
+        documento = documento_solicitar(
+            pedido_id=pedido.pk,
+            tipo=tipo,
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ErroPedido as erro:
+        return _painel_documentos(request, pedido, erro.mensagem, erro=True)
+    if not request.headers.get("HX-Request"):
+        return redirect(reverse("vendas:pedido-detalhe", args=[pedido.pk]) + "?aba=documentos")
+    return _painel_documentos(
+        request, pedido, f"{documento.get_tipo_display()} na fila de geração."
+    )
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_GET
+def documento_progresso(request: HttpRequest, pk: int, documento: int) -> HttpResponse:
+    doc = selectors.documento_obter(user=request.user, pedido_id=pk, pk=documento)  # type: ignore[arg-type]
+    resposta = render(request, "vendas/partials/pedido_documento_linha.html", {"d": doc})
+    patch_vary_headers(resposta, ("HX-Request",))
+    return resposta
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_GET
+def documento_baixar(request: HttpRequest, pk: int, documento: int) -> HttpResponse:
+    """The PDF, only through the order's visibility (a colleague gets 404, as for the order)."""
+    doc = selectors.documento_obter(user=request.user, pedido_id=pk, pk=documento)  # type: ignore[arg-type]
+    if doc.status != StatusJob.PRONTO or not doc.arquivo:
+        raise Http404
+    resposta = FileResponse(
+        doc.arquivo.open("rb"), content_type="application/pdf", filename=doc.nome_arquivo
+    )
+    resposta["Cache-Control"] = "private, no-store"
+    return resposta
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_POST
+def pedido_email_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        envio = pedido_enviar_email(pedido_id=pedido.pk, ator=request.user)  # type: ignore[arg-type]
+    except ErroPedido as erro:
+        return _painel_documentos(request, pedido, erro.mensagem, erro=True)
+    return _painel_documentos(request, pedido, envio.mensagem, erro=envio.documento is None)
