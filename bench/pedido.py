@@ -238,6 +238,53 @@ def main() -> None:
     linha("abrir a tela do pedido de 200 itens (GET completo)", ms_tela, cpu_tela,
           f"{q_tela} consultas")  # fmt: skip
 
+    bench_pdf(rep, cliente, produtos, linha)
+
+
+def bench_pdf(rep, cliente, produtos, linha) -> None:  # type: ignore[no-untyped-def]
+    """The proposal PDF: our whole job (load the order, render the template, WeasyPrint, store
+    the file, update the job row and the order's events) against raw WeasyPrint on the very
+    same HTML string. Files go to a temporary MEDIA_ROOT."""
+    import tempfile
+
+    from django.conf import settings
+    from django.test.utils import override_settings
+    from weasyprint import HTML
+
+    from vendas import pdf
+    from vendas.models import DocumentoGerado, Pedido
+    from vendas.selectors import pedido_itens
+    from vendas.services import documento_gerar
+
+    with tempfile.TemporaryDirectory() as pasta, override_settings(MEDIA_ROOT=pasta):
+        assert pasta == settings.MEDIA_ROOT
+        for n, meta_ms, paginas_meta in ((35, 1000, 2), (450, 6000, 20)):
+            pedido = pedido_com(rep, cliente, produtos, n)
+            completo = Pedido.objects.select_related(
+                "cliente", "empresa", "representante", "condicao_pagamento", "tipo_frete",
+                "transportadora",
+            ).get(pk=pedido.pk)  # fmt: skip
+            conteudo = pdf.html("proposta", completo, pedido_itens(completo))
+
+            def cru(conteudo: str = conteudo) -> None:
+                HTML(string=conteudo).write_pdf()
+
+            def nosso(pedido=pedido) -> None:  # type: ignore[no-untyped-def]
+                documento = DocumentoGerado.objects.create(
+                    pedido=pedido, tipo="proposta", versao_pedido=pedido.versao, criado_por=rep
+                )
+                assert documento_gerar(documento.pk).status == "pronto"
+
+            ms_cru, cpu_cru, _ = medir(cru, rodadas=3)
+            ms_nosso, cpu_nosso, _ = medir(nosso, rodadas=3)
+            _, paginas = pdf.pdf(conteudo)
+            linha(f"PDF WeasyPrint cru, mesmo HTML ({n} itens, {paginas} pág.)", ms_cru, cpu_cru)
+            linha(f"PDF proposta completa ({n} itens, {paginas} pág.)", ms_nosso, cpu_nosso,
+                  f"meta ≤ {meta_ms} ms p/ {paginas_meta} pág.", ms_nosso <= meta_ms)  # fmt: skip
+            excesso = (ms_nosso / ms_cru - 1) * 100 if ms_cru else 0.0
+            print(f"{'  sobrecarga sobre o WeasyPrint cru':<56} {excesso:8.1f} %"
+                  f"{'':>18}meta ≤ 10 %{' OK' if excesso <= 10 else ' NÃO ATINGIU'}")  # fmt: skip
+
 
 if __name__ == "__main__":
     main()

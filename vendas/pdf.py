@@ -56,6 +56,7 @@ def _grupos_por_data(itens: list[ItemPedido]) -> list[GrupoMapa]:
         return (0, i.data_promessa) if i.data_promessa else (1, None)
 
     for item in itens:
+        item.v_liquido = item.v_prod - item.v_desc  # type: ignore[attr-defined]
         item.peso_total = item.quantidade * (item.fator or 1) * (item.produto.peso_bruto or 0)  # type: ignore[attr-defined]
     grupos = []
     for (_, data), grupo in groupby(sorted(itens, key=chave), key=chave):
