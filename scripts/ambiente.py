@@ -94,7 +94,6 @@ DEMO = [
 def run() -> None:
     env = _ambiente(os.environ.get("DJANGO_SETTINGS_MODULE", "crm.settings.dev"))
     _manage(env, "migrate", "--no-input")
-    _manage(env, "createcachetable")
     _manage(env, "gerar_demo", "--clientes", os.environ.get("DEMO_CLIENTES", "3000"), "--se-vazio")
     _manage(env, "gerar_demo_produtos", "--produtos", "500", "--se-vazio")
     _manage(env, "gerar_demo_matrizes")

@@ -85,12 +85,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pgtrigger.ignore={} -c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "crm_cache",
-    }
-}
+# Per-process memory cache by default (counts, indicator figures); Redis when configured so
+# that every web process shares it (docker-compose sets CACHE_REDIS_URL).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("CACHE_REDIS_URL", "") != "":
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -193,3 +193,22 @@ def test_chave_sabe_quais_colunas_sao_anulaveis():
     assert Chave.de(Cliente, "-documento") == Chave("documento", desc=True, anulavel=True)
     assert Chave.de(Cliente, "carteira__nome").anulavel is True
     assert Chave.de(Cliente, "status__descricao").anulavel is False
+
+
+def test_contagem_grande_fica_em_cache_e_pequena_nao(db, monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from cadastro.models import Municipio
+    from crm import paginacao
+
+    cache.clear()
+    grandes = Municipio.objects.all()  # 5.571 rows loaded by the migrations
+    pequenas = Municipio.objects.filter(uf="AC")  # 22 rows
+    monkeypatch.setattr(paginacao, "CONTAGEM_CACHE_MINIMA", 1000)
+    with django_assert_num_queries(1):
+        assert paginacao.contar_limitado(grandes, 100_000) == (5571, False)
+    with django_assert_num_queries(0):  # second page of the same list: no recount
+        assert paginacao.contar_limitado(grandes, 100_000) == (5571, False)
+    for _ in range(2):
+        with django_assert_num_queries(1):  # small counts are always exact
+            assert paginacao.contar_limitado(pequenas, 100_000) == (22, False)
