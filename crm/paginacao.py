@@ -23,9 +23,8 @@ Rules of this module (reused by every big list: clientes, produtos, pedidos…):
 
 from __future__ import annotations
 
-import hashlib
-
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
