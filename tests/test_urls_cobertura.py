@@ -174,6 +174,8 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:documento-progresso"] = Caso(_documento)
     casos["vendas:documento-baixar"] = Caso(_documento)
     casos["vendas:pedido-email"] = Caso(do_pedido)
+    casos["vendas:pedido-copiar"] = Caso(do_pedido)
+    casos["vendas:copia-conferir"] = Caso(do_pedido, post={"versao": "1"})
     return casos
 
 

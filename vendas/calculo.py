@@ -667,6 +667,14 @@ def recalcular(pedido: Pedido) -> Calculo:
                 "Cadastre o endereço do cliente.",
             )
         )
+    if pedido.copia_de_id and pedido.copia_conferida_em is None:
+        problemas_pedido.append(
+            _problema(
+                "copia_nao_conferida",
+                "Cópia de outro pedido: confira o comparativo (preços, estoque, promoções e "
+                "matrizes mudaram desde o original?) e confirme antes de enviar.",
+            )
+        )
     if resultado is None:
         problemas_pedido.append(_problema("pedido_vazio", "O pedido não tem itens ativos."))
     else:

@@ -38,6 +38,7 @@ RELACIONADOS_PEDIDO = (
     "armazem",
     "tabela_venda",
     "atualizado_por",
+    "copia_de",
 )
 
 

@@ -820,3 +820,181 @@ def _enviar_email_documento(documento: DocumentoGerado) -> None:
         para=email,
         documento=documento.pk,
     )
+
+
+# --- copy of an order --------------------------------------------------------------------
+
+CAMPOS_CABECALHO_COPIADOS = (
+    "condicao_pagamento_id", "tipo_frete_id", "transportadora_id", "valor_frete",
+    "desconto_percentual", "chave_rateio_frete", "natureza_operacao_id", "tipo_pedido_id",
+    "origem_id", "observacoes",
+)  # fmt: skip
+
+
+def _fmt(valor: Any, tipo: str) -> str:
+    from crm.templatetags.formatos import percentual
+
+    if valor is None:
+        return "—"
+    if tipo == "moeda":
+        return formatar_brl(valor)
+    if tipo == "percentual":
+        return percentual(valor, 2)
+    if tipo == "quantidade":
+        return f"{Decimal(valor).normalize():f}".replace(".", ",")
+    return str(valor)
+
+
+# What the copy compares, item by item: (label, attribute, kind).
+COMPARADOS = (
+    ("Preço de lista", "preco_lista", "moeda"),
+    ("Preço unitário", "preco_unitario", "moeda"),
+    ("Estoque disponível", "estoque_disponivel", "quantidade"),
+    ("Alíquota ICMS", "aliq_icms", "percentual"),
+    ("IPI", "v_ipi", "moeda"),
+    ("ICMS-ST", "v_st", "moeda"),
+    ("Comissão", "percentual_comissao", "percentual"),
+    ("Quem aprova", "papel_aprovador", "texto"),
+    ("Total do item", "total", "moeda"),
+)
+
+
+def _promocoes(produto_ids: list[int], data: Any, tabela_id: int | None) -> dict[int, str]:
+    from django.db.models import Q
+
+    from produtos.models import Promocao
+
+    promocoes: dict[int, str] = {}
+    for p in Promocao.objects.filter(
+        Q(tabela_id=tabela_id) | Q(tabela__isnull=True),
+        produto_id__in=produto_ids,
+        inicio__lte=data,
+        fim__gte=data,
+    ).order_by("produto_id", "-inicio"):
+        if p.produto_id not in promocoes:
+            oferta = (
+                formatar_brl(p.preco)
+                if p.preco is not None
+                else f"{_fmt(p.percentual_desconto, 'percentual')} de desconto"
+            )
+            promocoes[p.produto_id] = f"{p.descricao} ({oferta})"
+    return promocoes
+
+
+def comparar_copia(
+    original: Pedido, antigos: list[ItemPedido], copia: Pedido, novos: list[ItemPedido]
+) -> dict[str, Any]:
+    """Item by item, what changed between the original (as it was stored) and its copy
+    (recalculated today): prices, stock, promotions, matrix results and the closing-tab
+    problems that appeared or went away."""
+    produto_ids = sorted({i.produto_id for i in novos})
+    promo_antes = _promocoes(produto_ids, original.data, original.tabela_venda_id)
+    promo_agora = _promocoes(produto_ids, copia.data, copia.tabela_venda_id)
+    itens = []
+    for antigo, novo in zip(antigos, novos, strict=True):
+        mudancas = []
+        for rotulo, campo, tipo in COMPARADOS:
+            antes, depois = getattr(antigo, campo), getattr(novo, campo)
+            if (antes or None) != (depois or None):
+                mudancas.append(
+                    {"campo": rotulo, "antes": _fmt(antes, tipo), "depois": _fmt(depois, tipo)}
+                )
+        pa, pd = promo_antes.get(novo.produto_id), promo_agora.get(novo.produto_id)
+        if pa != pd:
+            mudancas.append(
+                {"campo": "Promoção", "antes": pa or "nenhuma", "depois": pd or "nenhuma"}
+            )
+        codigos_antes = {p["codigo"]: p for p in antigo.problemas}
+        codigos_depois = {p["codigo"]: p for p in novo.problemas}
+        itens.append(
+            {
+                "item": novo.sequencia,
+                "item_id": novo.pk,
+                "produto": novo.produto.codigo,
+                "descricao": novo.produto.descricao,
+                "mudancas": mudancas,
+                "problemas_novos": [
+                    {"rotulo": p["rotulo"], "mensagem": p.get("detalhe") or p["mensagem"]}
+                    for c, p in codigos_depois.items()
+                    if c not in codigos_antes
+                ],
+                "problemas_resolvidos": [
+                    p["rotulo"] for c, p in codigos_antes.items() if c not in codigos_depois
+                ],
+            }
+        )
+    return {
+        "original": original.pk,
+        "numero": original.numero,
+        "data": original.data.isoformat(),
+        "total_antes": _fmt(original.v_nf, "moeda"),
+        "total_depois": _fmt(copia.v_nf, "moeda"),
+        "itens": itens,
+        "sem_mudanca": sum(
+            1
+            for i in itens
+            if not (i["mudancas"] or i["problemas_novos"] or i["problemas_resolvidos"])
+        ),
+    }
+
+
+@transaction.atomic
+def pedido_copiar(*, pedido_id: int, ator: Usuario, tipo: str | None = None) -> Calculo:
+    """A new order (or quote) with the original's header and active items, recalculated with
+    today's prices, stock and matrices, keeping the item-by-item comparison. It cannot be sent
+    until the rep confirms having seen what changed (`pedido_conferir_copia`)."""
+    original = _pedido_visivel(pedido_id, ator)
+    antigos = [
+        i
+        for i in ItemPedido.objects.filter(pedido=original)
+        .select_related("produto")
+        .order_by("sequencia")
+        if i.status == StatusItem.ATIVO
+    ]
+    dados = {c: getattr(original, c) for c in CAMPOS_CABECALHO_COPIADOS}
+    copia = pedido_criar(
+        cliente_id=original.cliente_id, tipo=tipo or original.tipo, ator=ator, dados=dados
+    ).pedido
+    hoje = timezone.localdate()
+    ItemPedido.objects.bulk_create(
+        ItemPedido(
+            pedido=copia,
+            sequencia=n,
+            produto_id=i.produto_id,
+            quantidade=i.quantidade,
+            unidade_id=i.unidade_id,
+            novo_preco=i.novo_preco,
+            desconto_percentual=i.desconto_percentual,
+            acrescimo_percentual=i.acrescimo_percentual,
+            data_promessa=i.data_promessa if i.data_promessa and i.data_promessa >= hoje else None,
+        )
+        for n, i in enumerate(antigos, start=1)
+    )
+    Pedido.objects.filter(pk=copia.pk).update(copia_de=original)
+    copia = _travar(copia.pk)
+    calculo = recalcular(copia)
+    comparacao = comparar_copia(original, antigos, copia, calculo.itens)
+    Pedido.objects.filter(pk=copia.pk).update(comparacao_copia=comparacao)
+    copia.comparacao_copia = comparacao
+    _evento(
+        copia,
+        TipoEventoPedido.COPIADO_DE,
+        ator,
+        original=original.pk,
+        numero_original=original.numero,
+        itens=len(antigos),
+    )
+    return calculo
+
+
+@transaction.atomic
+def pedido_conferir_copia(*, pedido_id: int, versao: int, ator: Usuario) -> Calculo:
+    """The rep has seen what changed since the original: the copy may now be sent."""
+    pedido = _para_alterar(pedido_id, versao)
+    if not pedido.copia_de_id:
+        raise ErroPedido("Este pedido não é uma cópia.")
+    if pedido.copia_conferida_em is None:
+        pedido.copia_conferida_em = timezone.now()
+        pedido.save(update_fields=["copia_conferida_em", "atualizado_em"])
+        _evento(pedido, TipoEventoPedido.COPIA_CONFERIDA, ator)
+    return recalcular(pedido)

@@ -35,4 +35,6 @@ urlpatterns = [
         name="documento-baixar",
     ),
     path("<int:pk>/email/", views.pedido_email_view, name="pedido-email"),
+    path("<int:pk>/copiar/", views.pedido_copiar_view, name="pedido-copiar"),
+    path("<int:pk>/copia/conferir/", views.copia_conferir_view, name="copia-conferir"),
 ]

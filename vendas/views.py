@@ -53,6 +53,8 @@ from vendas.services import (
     pedido_alterar_cabecalho,
     pedido_aprovar,
     pedido_cancelar,
+    pedido_conferir_copia,
+    pedido_copiar,
     pedido_criar,
     pedido_enviar,
     pedido_enviar_email,
@@ -635,3 +637,46 @@ def pedido_email_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ErroPedido as erro:
         return _painel_documentos(request, pedido, erro.mensagem, erro=True)
     return _painel_documentos(request, pedido, envio.mensagem, erro=envio.documento is None)
+
+
+# --- copy --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("vendas.add_pedido", raise_exception=True)
+@require_POST
+def pedido_copiar_view(request: HttpRequest, pk: int) -> HttpResponse:
+    original = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    tipo = request.POST.get("tipo") or None
+    try:
+        calculo = pedido_copiar(pedido_id=original.pk, ator=request.user, tipo=tipo)  # type: ignore[arg-type]
+    except ErroPedido as erro:
+        messages.error(request, erro.mensagem)
+        return redirect("vendas:pedido-detalhe", original.pk)
+    copia = calculo.pedido
+    messages.info(
+        request,
+        f"{copia.get_tipo_display()} {copia.numero} criado como cópia do {original}: confira "
+        "o comparativo antes de enviar.",
+    )
+    return redirect("vendas:pedido-detalhe", copia.pk)
+
+
+@login_required
+@require_POST
+def copia_conferir_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pedido = _pedido_para_alterar(request, pk)
+    form = VersaoForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ErroPedido(_erros(form))
+        pedido_conferir_copia(
+            pedido_id=pedido.pk,
+            versao=form.cleaned_data["versao"],
+            ator=request.user,  # type: ignore[arg-type]
+        )
+    except ErroPedido as erro:
+        messages.error(request, erro.mensagem)
+    else:
+        messages.success(request, "Cópia conferida: o pedido pode ser enviado.")
+    return redirect("vendas:pedido-detalhe", pedido.pk)
