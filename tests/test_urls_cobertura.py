@@ -176,7 +176,15 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:pedido-email"] = Caso(do_pedido)
     casos["vendas:pedido-copiar"] = Caso(do_pedido)
     casos["vendas:copia-conferir"] = Caso(do_pedido, post={"versao": "1"})
+    # the recalculation job is the supervisors' (shared data): a rep gets 403
+    casos["vendas:recalculo-detalhe"] = Caso(_recalculo, escopo="papel")
     return casos
+
+
+def _recalculo(p: Any) -> dict[str, Any]:
+    from vendas.models import RecalculoPedidos
+
+    return {"pk": RecalculoPedidos.objects.create(motivo="Matriz IPI alterada").pk}
 
 
 def _documento(p: Any) -> dict[str, Any]:

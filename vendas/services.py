@@ -38,6 +38,7 @@ from vendas.models import (
     MotivoCancelamento,
     Pedido,
     PedidoEvento,
+    RecalculoPedidos,
     SolicitacaoAprovacao,
     StatusJob,
     TipoDocumentoGerado,
@@ -998,3 +999,99 @@ def pedido_conferir_copia(*, pedido_id: int, versao: int, ator: Usuario) -> Calc
         pedido.save(update_fields=["copia_conferida_em", "atualizado_em"])
         _evento(pedido, TipoEventoPedido.COPIA_CONFERIDA, ator)
     return recalcular(pedido)
+
+
+# --- recalculation of every open order (a matrix changed) -----------------------------------
+
+# Orders whose values may still change: typed, waiting for or holding an approval, refused.
+# Sent and cancelled orders keep the values they were sent with.
+STATUS_ABERTOS = (
+    StatusPedido.EM_DIGITACAO,
+    StatusPedido.AGUARDANDO_APROVACAO,
+    StatusPedido.APROVADO,
+    StatusPedido.RECUSADO,
+)
+LOTE_RECALCULO = 50
+
+
+def recalculo_solicitar(*, motivo: str, ator: Usuario | None = None) -> RecalculoPedidos:
+    """Queue the recalculation of every open order. Requests made while one is still queued
+    (a supervisor saving ten rules in a row) join it: one job, its reasons listed."""
+    with transaction.atomic():
+        pendente = (
+            RecalculoPedidos.objects.select_for_update()
+            .filter(status=StatusJob.PENDENTE)
+            .order_by("pk")
+            .first()
+        )
+        if pendente is not None:
+            if motivo not in pendente.motivo:
+                pendente.motivo = f"{pendente.motivo}; {motivo}"[:200]
+                pendente.save(update_fields=["motivo"])
+            return pendente
+        job = RecalculoPedidos.objects.create(motivo=motivo[:200], criado_por=ator)
+        from vendas.tasks import recalcular_pedidos_abertos
+
+        transaction.on_commit(lambda: recalcular_pedidos_abertos.delay(job.pk))
+        return job
+
+
+def recalculo_matrizes_alteradas(*, matriz: str, ator: Usuario | None = None) -> None:
+    """THE hook for the matrices: call it inside the transaction that changed a rule of
+    `matriz`; once (and only if) that transaction commits, every open order is recalculated
+    by a Celery job. Where: `matrizes/services.py::_travar_matriz` — every write service of the
+    matrices (create, edit/new version, copy, expire, import) takes that lock first, so one
+    line there covers them all."""
+    from matrizes.constants import TipoMatriz
+
+    rotulo = TipoMatriz(matriz).label if matriz in TipoMatriz.values else matriz
+    transaction.on_commit(
+        lambda: recalculo_solicitar(motivo=f"{rotulo} alterada", ator=ator), robust=True
+    )
+
+
+def recalculo_processar(recalculo_id: int) -> RecalculoPedidos | None:
+    """The job's body: open orders walked by id in batches, each recalculated in its own
+    transaction (`pedido_recalcular`: an event when its total changed). Progress and the
+    last order done are written after each order, so a re-delivered task goes on from there;
+    a failing order is recorded and skipped, never stops the others."""
+    tomado = RecalculoPedidos.objects.filter(
+        pk=recalculo_id, status__in=(StatusJob.PENDENTE, StatusJob.PROCESSANDO)
+    ).update(status=StatusJob.PROCESSANDO)
+    job = RecalculoPedidos.objects.filter(pk=recalculo_id).first()
+    if job is None or not tomado:
+        return job
+    abertos = Pedido.objects.filter(status__in=STATUS_ABERTOS)
+    if job.iniciado_em is None:
+        job.iniciado_em = timezone.now()
+        job.total = abertos.count()
+        job.save(update_fields=["iniciado_em", "total"])
+    while True:
+        lote = list(
+            abertos.filter(pk__gt=job.ultimo_pedido)
+            .order_by("pk")
+            .values_list("pk", "numero", "v_nf")[:LOTE_RECALCULO]
+        )
+        if not lote:
+            break
+        for pk, numero, total_antes in lote:
+            try:
+                calculo = pedido_recalcular(pedido_id=pk)
+                if calculo.pedido.v_nf != total_antes:
+                    job.alterados += 1
+            except Exception as erro:  # one bad order must not stop the others
+                job.falhas = [*job.falhas, {"pedido": pk, "numero": numero, "erro": str(erro)}]
+            job.processados += 1
+            job.ultimo_pedido = pk
+            RecalculoPedidos.objects.filter(pk=job.pk).update(
+                processados=job.processados,
+                ultimo_pedido=pk,
+                alterados=job.alterados,
+                falhas=job.falhas,
+                total=max(job.total, job.processados),
+            )
+    RecalculoPedidos.objects.filter(pk=job.pk).update(
+        status=StatusJob.PRONTO, concluido_em=timezone.now(), total=job.processados
+    )
+    job.refresh_from_db()
+    return job

@@ -16,3 +16,11 @@ def gerar_documento(documento_id: int) -> str:
 
     documento = documento_gerar(documento_id)
     return documento.status if documento is not None else "inexistente"
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3500)
+def recalcular_pedidos_abertos(recalculo_id: int) -> str:
+    from vendas.services import recalculo_processar
+
+    job = recalculo_processar(recalculo_id)
+    return f"{job.processados}/{job.total}" if job is not None else "inexistente"

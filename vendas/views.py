@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -42,7 +42,14 @@ from vendas.forms import (
     PedidoNovoForm,
     VersaoForm,
 )
-from vendas.models import DocumentoGerado, ItemPedido, MotivoCancelamento, Pedido, StatusJob
+from vendas.models import (
+    DocumentoGerado,
+    ItemPedido,
+    MotivoCancelamento,
+    Pedido,
+    RecalculoPedidos,
+    StatusJob,
+)
 from vendas.services import (
     ConflitoVersao,
     ErroPedido,
@@ -60,6 +67,7 @@ from vendas.services import (
     pedido_enviar_email,
     pedido_recusar,
     pedido_retirar_solicitacao,
+    recalculo_solicitar,
 )
 from vendas.tables import PedidoTable
 
@@ -680,3 +688,33 @@ def copia_conferir_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Cópia conferida: o pedido pode ser enviado.")
     return redirect("vendas:pedido-detalhe", pedido.pk)
+
+
+# --- recalculation of every open order ---------------------------------------------------
+
+
+@login_required
+@permission_required("vendas.aprovar_pedido", raise_exception=True)
+@require_POST
+def recalculo_novo(request: HttpRequest) -> HttpResponse:
+    job = recalculo_solicitar(
+        motivo=f"Solicitado na tela por {request.user}",
+        ator=request.user,  # type: ignore[arg-type]
+    )
+    return redirect("vendas:recalculo-detalhe", job.pk)
+
+
+@login_required
+@permission_required("vendas.aprovar_pedido", raise_exception=True)
+@require_GET
+def recalculo_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a recalculation job (shared data of supervisors: no portfolio scope)."""
+    job = get_object_or_404(RecalculoPedidos.objects.select_related("criado_por"), pk=pk)
+    modelo = (
+        "vendas/partials/recalculo_progresso.html"
+        if request.headers.get("HX-Request")
+        else "vendas/recalculo_detalhe.html"
+    )
+    resposta = render(request, modelo, {"job": job})
+    patch_vary_headers(resposta, ("HX-Request",))
+    return resposta
