@@ -5,6 +5,8 @@ Later apps add their own data migrations granting their permissions to these gro
 
 from django.db import migrations
 
+from crm.migracoes import conceder_permissoes
+
 PAPEIS = {
     "Representante": [
         "cadastro.view_cliente",
@@ -56,22 +58,7 @@ PAPEIS = {
 
 
 def criar_papeis(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after migrate; create them now so we can grant them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for nome, codigos in PAPEIS.items():
-        grupo, _ = Group.objects.get_or_create(name=nome)
-        for codigo in codigos:
-            app_label, codename = codigo.split(".")
-            grupo.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    conceder_permissoes(apps, PAPEIS, criar_grupos=True)
 
 
 def remover_papeis(apps, schema_editor):

@@ -8,37 +8,18 @@ events are append-only, so only `view_eventoregra`.
 
 from django.db import migrations
 
+from crm.migracoes import conceder_permissoes, revogar_permissoes
+
 MANUTENCAO = ["view_regra", "add_regra", "change_regra", "view_eventoregra"]
 PAPEIS = {"Supervisor": MANUTENCAO, "Administrador": MANUTENCAO}
 
 
 def conceder(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for nome, codigos in PAPEIS.items():
-        grupo = Group.objects.get(name=nome)
-        grupo.permissions.add(
-            *Permission.objects.filter(content_type__app_label="matrizes", codename__in=codigos)
-        )
+    conceder_permissoes(apps, PAPEIS, app_label="matrizes")
 
 
 def revogar(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for nome, codigos in PAPEIS.items():
-        grupo = Group.objects.filter(name=nome).first()
-        if grupo:
-            grupo.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label="matrizes", codename__in=codigos
-                )
-            )
+    revogar_permissoes(apps, PAPEIS, app_label="matrizes")
 
 
 class Migration(migrations.Migration):
