@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -402,6 +402,66 @@ def _promover_principal(qs: models.QuerySet[Any]) -> None:
             qs.filter(pk=primeiro.pk).update(principal=True)
 
 
+def _salvar_filho_principal(
+    *,
+    cliente: Cliente,
+    obj: models.Model,
+    dados: dict[str, Any],
+    permitidos: tuple[str, ...],
+    validar: Any,
+    irmaos: Callable[[Any], models.QuerySet[Any]],
+    tipo_evento: str,
+    rotulo: Callable[[Any], str],
+    ator: Usuario | None,
+    origem: str,
+) -> None:
+    """Save a sub-record that has one principal per client (per kind, `irmaos(tipo)`).
+
+    The first of its kind becomes principal; a new principal demotes the others; a principal
+    turned off hands over to the oldest remaining one. Writes the event only when something
+    changed. The caller holds `_contexto` and the client lock.
+    """
+    if obj.pk is None and not irmaos(dados.get("tipo", getattr(obj, "tipo", None))).exists():
+        dados = {**dados, "principal": True}
+    novo, alterados = _salvar_filho(
+        cliente=cliente, obj=obj, dados=dados, permitidos=permitidos, validar=validar
+    )
+    if not novo and not alterados:
+        return
+    mesmo_tipo = irmaos(getattr(obj, "tipo", None))
+    _unico_principal(mesmo_tipo, obj)
+    if not obj.principal:  # type: ignore[attr-defined]
+        _promover_principal(mesmo_tipo)
+    _evento_filho(cliente, obj, tipo_evento, rotulo(obj), novo, alterados, ator, origem)
+
+
+def _excluir_filho(
+    *,
+    obj: models.Model,
+    tipo_evento: str,
+    descrever: Callable[[Any], str],
+    ator: Usuario | None,
+    origem: str,
+    irmaos: Callable[[Any], models.QuerySet[Any]] | None = None,
+) -> None:
+    """Delete a sub-record, promote a new principal among `irmaos(tipo)`, write the event."""
+    cliente = obj.cliente  # type: ignore[attr-defined]
+    with _contexto(ator, origem):
+        _travar_cliente(cliente)
+        descricao = descrever(obj)
+        tipo = getattr(obj, "tipo", None)
+        obj.delete()
+        if irmaos is not None:
+            _promover_principal(irmaos(tipo))
+        EventoCliente.registrar(
+            cliente=cliente,
+            tipo=tipo_evento,
+            ator=ator,
+            descricao=_truncar(descricao),
+            dados={"acao": "excluido", "origem": origem},
+        )
+
+
 def _validar_endereco(endereco: Endereco) -> None:
     erros = {}
     municipio = endereco.municipio if endereco.municipio_id is not None else None
@@ -426,25 +486,20 @@ def endereco_salvar(
     origem: str = OrigemAlteracao.TELA,
 ) -> Endereco:
     """Create (endereco=None) or change an address; the first address becomes principal."""
+    obj = endereco or Endereco()
     with _contexto(ator, origem):
         _travar_cliente(cliente)
-        obj = endereco or Endereco()
-        if obj.pk is None and not cliente.enderecos.exists():
-            dados = {**dados, "principal": True}
-        novo, alterados = _salvar_filho(
+        _salvar_filho_principal(
             cliente=cliente,
             obj=obj,
             dados=dados,
             permitidos=CAMPOS_ENDERECO,
             validar=_validar_endereco,
-        )
-        if not novo and not alterados:
-            return obj
-        _unico_principal(cliente.enderecos.all(), obj)
-        if not obj.principal:
-            _promover_principal(cliente.enderecos.all())
-        _evento_filho(
-            cliente, obj, TipoEventoCliente.ENDERECO, "Endereço", novo, alterados, ator, origem
+            irmaos=lambda _tipo: cliente.enderecos.all(),
+            tipo_evento=TipoEventoCliente.ENDERECO,
+            rotulo=lambda _obj: "Endereço",
+            ator=ator,
+            origem=origem,
         )
     return obj
 
@@ -453,19 +508,14 @@ def endereco_salvar(
 def endereco_excluir(
     *, endereco: Endereco, ator: Usuario | None, origem: str = OrigemAlteracao.TELA
 ) -> None:
-    cliente = endereco.cliente
-    with _contexto(ator, origem):
-        _travar_cliente(cliente)
-        descricao = str(endereco)
-        endereco.delete()
-        _promover_principal(cliente.enderecos.all())
-        EventoCliente.registrar(
-            cliente=cliente,
-            tipo=TipoEventoCliente.ENDERECO,
-            ator=ator,
-            descricao=_truncar(f"Endereço excluído: {descricao}"),
-            dados={"acao": "excluido", "origem": origem},
-        )
+    _excluir_filho(
+        obj=endereco,
+        tipo_evento=TipoEventoCliente.ENDERECO,
+        descrever=lambda obj: f"Endereço excluído: {obj}",
+        ator=ator,
+        origem=origem,
+        irmaos=lambda _tipo: endereco.cliente.enderecos.all(),
+    )
 
 
 def _validar_telefone(telefone: Telefone) -> None:
@@ -488,25 +538,20 @@ def telefone_salvar(
     origem: str = OrigemAlteracao.TELA,
 ) -> Telefone:
     """Create or change a phone (`ddd` + `numero`, digits only); the first becomes principal."""
+    obj = telefone or Telefone()
     with _contexto(ator, origem):
         _travar_cliente(cliente)
-        obj = telefone or Telefone()
-        if obj.pk is None and not cliente.telefones.exists():
-            dados = {**dados, "principal": True}
-        novo, alterados = _salvar_filho(
+        _salvar_filho_principal(
             cliente=cliente,
             obj=obj,
             dados=dados,
             permitidos=CAMPOS_TELEFONE,
             validar=_validar_telefone,
-        )
-        if not novo and not alterados:
-            return obj
-        _unico_principal(cliente.telefones.all(), obj)
-        if not obj.principal:
-            _promover_principal(cliente.telefones.all())
-        _evento_filho(
-            cliente, obj, TipoEventoCliente.TELEFONE, "Telefone", novo, alterados, ator, origem
+            irmaos=lambda _tipo: cliente.telefones.all(),
+            tipo_evento=TipoEventoCliente.TELEFONE,
+            rotulo=lambda _obj: "Telefone",
+            ator=ator,
+            origem=origem,
         )
     return obj
 
@@ -515,19 +560,14 @@ def telefone_salvar(
 def telefone_excluir(
     *, telefone: Telefone, ator: Usuario | None, origem: str = OrigemAlteracao.TELA
 ) -> None:
-    cliente = telefone.cliente
-    with _contexto(ator, origem):
-        _travar_cliente(cliente)
-        descricao = telefone.formatado
-        telefone.delete()
-        _promover_principal(cliente.telefones.all())
-        EventoCliente.registrar(
-            cliente=cliente,
-            tipo=TipoEventoCliente.TELEFONE,
-            ator=ator,
-            descricao=f"Telefone excluído: {descricao}",
-            dados={"acao": "excluido", "origem": origem},
-        )
+    _excluir_filho(
+        obj=telefone,
+        tipo_evento=TipoEventoCliente.TELEFONE,
+        descrever=lambda obj: f"Telefone excluído: {obj.formatado}",
+        ator=ator,
+        origem=origem,
+        irmaos=lambda _tipo: telefone.cliente.telefones.all(),
+    )
 
 
 def _validar_contato_eletronico(contato: ContatoEletronico) -> None:
@@ -549,34 +589,20 @@ def contato_eletronico_salvar(
     origem: str = OrigemAlteracao.TELA,
 ) -> ContatoEletronico:
     """E-mail (lower-case), site or WhatsApp; one principal per kind."""
+    obj = contato or ContatoEletronico()
     with _contexto(ator, origem):
         _travar_cliente(cliente)
-        obj = contato or ContatoEletronico()
-        tipo = dados.get("tipo", obj.tipo)
-        if obj.pk is None and not cliente.contatos_eletronicos.filter(tipo=tipo).exists():
-            dados = {**dados, "principal": True}
-        novo, alterados = _salvar_filho(
+        _salvar_filho_principal(
             cliente=cliente,
             obj=obj,
             dados=dados,
             permitidos=CAMPOS_CONTATO_ELETRONICO,
             validar=_validar_contato_eletronico,
-        )
-        if not novo and not alterados:
-            return obj
-        mesmo_tipo = cliente.contatos_eletronicos.filter(tipo=obj.tipo)
-        _unico_principal(mesmo_tipo, obj)
-        if not obj.principal:
-            _promover_principal(mesmo_tipo)
-        _evento_filho(
-            cliente,
-            obj,
-            TipoEventoCliente.CONTATO,
-            obj.get_tipo_display(),
-            novo,
-            alterados,
-            ator,
-            origem,
+            irmaos=lambda tipo: cliente.contatos_eletronicos.filter(tipo=tipo),
+            tipo_evento=TipoEventoCliente.CONTATO,
+            rotulo=lambda obj: obj.get_tipo_display(),
+            ator=ator,
+            origem=origem,
         )
     return obj
 
@@ -585,20 +611,14 @@ def contato_eletronico_salvar(
 def contato_eletronico_excluir(
     *, contato: ContatoEletronico, ator: Usuario | None, origem: str = OrigemAlteracao.TELA
 ) -> None:
-    cliente = contato.cliente
-    with _contexto(ator, origem):
-        _travar_cliente(cliente)
-        descricao = f"{contato.get_tipo_display()} excluído: {contato.valor}"
-        tipo = contato.tipo
-        contato.delete()
-        _promover_principal(cliente.contatos_eletronicos.filter(tipo=tipo))
-        EventoCliente.registrar(
-            cliente=cliente,
-            tipo=TipoEventoCliente.CONTATO,
-            ator=ator,
-            descricao=_truncar(descricao),
-            dados={"acao": "excluido", "origem": origem},
-        )
+    _excluir_filho(
+        obj=contato,
+        tipo_evento=TipoEventoCliente.CONTATO,
+        descrever=lambda obj: f"{obj.get_tipo_display()} excluído: {obj.valor}",
+        ator=ator,
+        origem=origem,
+        irmaos=lambda tipo: contato.cliente.contatos_eletronicos.filter(tipo=tipo),
+    )
 
 
 def _validar_pessoa_contato(pessoa: PessoaContato) -> None:
@@ -644,18 +664,13 @@ def pessoa_contato_salvar(
 def pessoa_contato_excluir(
     *, pessoa: PessoaContato, ator: Usuario | None, origem: str = OrigemAlteracao.TELA
 ) -> None:
-    cliente = pessoa.cliente
-    with _contexto(ator, origem):
-        _travar_cliente(cliente)
-        nome = pessoa.nome
-        pessoa.delete()
-        EventoCliente.registrar(
-            cliente=cliente,
-            tipo=TipoEventoCliente.CONTATO,
-            ator=ator,
-            descricao=_truncar(f"Pessoa de contato excluída: {nome}"),
-            dados={"acao": "excluido", "origem": origem},
-        )
+    _excluir_filho(
+        obj=pessoa,
+        tipo_evento=TipoEventoCliente.CONTATO,
+        descrever=lambda obj: f"Pessoa de contato excluída: {obj.nome}",
+        ator=ator,
+        origem=origem,
+    )
 
 
 def _evento_filho(
