@@ -238,6 +238,30 @@ class FormSecao(FormBase):
         return excluir
 
 
+def _campo_cliente_texto(label: str) -> forms.CharField:
+    """The client typed as CPF/CNPJ or code; `_aplicar_cliente_texto` resolves it."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"data-mascara": "documento"}),
+    )
+
+
+def _aplicar_cliente_texto(form: FormSecao, dados: dict[str, Any]) -> str:
+    """Resolve `cliente_texto` (within the user's visibility) into `instance.cliente`.
+
+    Returns the typed text; a client not found becomes the field's error.
+    """
+    texto = dados.get("cliente_texto", "")
+    if texto:
+        try:
+            form.instance.cliente = resolver_cliente(form.user, texto)
+        except ValidationError as exc:
+            form.add_error("cliente_texto", exc)
+    return texto
+
+
 class SimilarForm(FormSecao):
     similar = ProdutoPorCodigoField(label="Produto similar")
 
@@ -264,12 +288,7 @@ class FatorForm(FormSecao):
 
 
 class PrecoForm(FormSecao):
-    cliente_texto = forms.CharField(
-        label="ou cliente (CPF/CNPJ ou código)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"data-mascara": "documento"}),
-    )
+    cliente_texto = _campo_cliente_texto("ou cliente (CPF/CNPJ ou código)")
 
     class Meta:
         model = PrecoLista
@@ -278,12 +297,7 @@ class PrecoForm(FormSecao):
 
     def clean(self) -> dict[str, Any]:
         dados = super().clean() or {}
-        texto = dados.get("cliente_texto", "")
-        if texto:
-            try:
-                self.instance.cliente = resolver_cliente(self.user, texto)
-            except ValidationError as exc:
-                self.add_error("cliente_texto", exc)
+        _aplicar_cliente_texto(self, dados)
         # "table or client, exactly one" is the model's check constraint (one message).
         return dados
 
@@ -358,12 +372,7 @@ class EstoqueProgramadoForm(FormSecao):
 
 
 class CotaForm(FormSecao):
-    cliente_texto = forms.CharField(
-        label="Cliente (CPF/CNPJ ou código)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"data-mascara": "documento"}),
-    )
+    cliente_texto = _campo_cliente_texto("Cliente (CPF/CNPJ ou código)")
 
     class Meta:
         model = Cota
@@ -380,12 +389,7 @@ class CotaForm(FormSecao):
 
     def clean(self) -> dict[str, Any]:
         dados = super().clean() or {}
-        texto = dados.get("cliente_texto", "")
-        if texto:
-            try:
-                self.instance.cliente = resolver_cliente(self.user, texto)
-            except ValidationError as exc:
-                self.add_error("cliente_texto", exc)
+        texto = _aplicar_cliente_texto(self, dados)
         if not dados.get("representante") and not texto:
             raise ValidationError("Informe o representante, o cliente ou ambos.")
         return dados
