@@ -30,7 +30,11 @@ def navegacao(request: HttpRequest) -> dict[str, Any]:
             url = reverse(nome_url)
         except NoReverseMatch:
             continue  # module not installed yet in this deployment
-        itens.append({"rotulo": rotulo, "url": url, "ativo": request.path.startswith(url)})
+        itens.append({"rotulo": rotulo, "url": url, "ativo": False})
+    # Only the most specific entry is current (/clientes/indicadores/ is not also "Clientes").
+    candidatos = [item for item in itens if request.path.startswith(item["url"])]
+    if candidatos:
+        max(candidatos, key=lambda item: len(item["url"]))["ativo"] = True
     if user.is_staff:
         itens.append({"rotulo": "Administração", "url": reverse("admin:index"), "ativo": False})
     return {"menu": itens}

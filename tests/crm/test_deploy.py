@@ -71,3 +71,12 @@ def test_paginas_de_erro_em_portugues(client, db):
     inexistente = client.get("/clientes/999999999/")
     assert inexistente.status_code == 404
     assert "Página não encontrada" in inexistente.content.decode()
+
+
+def test_menu_marca_so_a_entrada_mais_especifica(client, db):
+    from tests.factories import UsuarioFactory
+
+    client.force_login(UsuarioFactory(username="sup_menu", papel="Supervisor"))
+    menu = client.get("/clientes/indicadores/").context["menu"]
+    ativos = [item["rotulo"] for item in menu if item["ativo"]]
+    assert ativos == ["Indicadores"]
