@@ -150,7 +150,7 @@ def _com_nomes_sem_acento(qs: QuerySet[Cliente]) -> QuerySet[Cliente]:
 
 def candidatos_nome(
     qs: QuerySet[Cliente], termo: str, *, parecidos: bool = False
-) -> QuerySet[Cliente]:
+) -> QuerySet[Cliente, int]:
     """Ids of clients whose name/nome fantasia contains every word (or is similar to the term)."""
     anotado = _com_nomes_sem_acento(qs)
     if parecidos:
@@ -187,8 +187,9 @@ def buscar_nome(qs: QuerySet[Cliente], termo: str) -> QuerySet[Cliente]:
                 output_field=IntegerField(),
             ),
             semelhanca=Greatest(
-                TrigramWordSimilarity(chave, "nome_sa"),
-                TrigramWordSimilarity(chave, "fantasia_sa"),
+                # django-stubs types `string` as str; Django wraps only non-expressions in Value
+                TrigramWordSimilarity(chave, "nome_sa"),  # type: ignore[arg-type]
+                TrigramWordSimilarity(chave, "fantasia_sa"),  # type: ignore[arg-type]
                 output_field=FloatField(),
             ),
         )

@@ -223,15 +223,15 @@ def garantir_base() -> BaseDemo:
     )
     status = {}
     for codigo, descricao, ativo in STATUS_CLIENTE:
-        obj, _ = m.StatusCliente.objects.get_or_create(
+        status_obj, _ = m.StatusCliente.objects.get_or_create(
             codigo=codigo, defaults={"descricao": descricao, "considera_ativo": ativo}
         )
-        status[codigo] = obj.pk
+        status[codigo] = status_obj.pk
     locais = _registros(m.LocalFaturamento, LOCAIS_FATURAMENTO)
     armazens = _registros(m.Armazem, ARMAZENS)
     tabelas = {}
     for codigo, descricao, local, armazem in TABELAS_VENDA:
-        obj, _ = m.TabelaVenda.objects.get_or_create(
+        tabela, _ = m.TabelaVenda.objects.get_or_create(
             codigo=codigo,
             defaults={
                 "descricao": descricao,
@@ -239,7 +239,7 @@ def garantir_base() -> BaseDemo:
                 "armazem_id": armazens[armazem],
             },
         )
-        tabelas[codigo] = obj.pk
+        tabelas[codigo] = tabela.pk
 
     grupos = {g.name: g for g in Group.objects.filter(name__in=[p.value for p in Papel])}
     usuarios: dict[str, Usuario] = {}
@@ -277,11 +277,11 @@ def garantir_base() -> BaseDemo:
 
     carteiras = {}
     for cart in CARTEIRAS_DEMO:
-        obj, _ = m.Carteira.objects.get_or_create(
+        carteira, _ = m.Carteira.objects.get_or_create(
             codigo=cart.codigo,
             defaults={"nome": cart.nome, "representante": usuarios[cart.representante]},
         )
-        carteiras[cart.codigo] = (obj.pk, obj.representante_id)
+        carteiras[cart.codigo] = (carteira.pk, carteira.representante_id)
 
     return BaseDemo(
         empresa_id=empresa.pk,
@@ -694,8 +694,8 @@ def documento_demo(cliente_id: int, tipo: str, tentativa: int = 0) -> str | None
     if tipo == "J":
         return gerar_cnpj((chave * _CNPJ_MUL + _CNPJ_ADD) % _CNPJ_MOD)
     raiz = _BASE36[10 + chave % 26] + _base36((chave * _ALFA_MUL + _ALFA_ADD) % _ALFA_MOD, 7)
-    corpo = raiz + "0001"
-    return corpo + stdnum_cnpj.calc_check_digits(corpo)
+    sem_dv = raiz + "0001"
+    return sem_dv + stdnum_cnpj.calc_check_digits(sem_dv)
 
 
 @dataclass
@@ -851,7 +851,7 @@ class GeradorClientes:
                 cnae = seg[0]
                 tipo_cliente_id = b.tipos_cliente[seg[4]]
                 categoria = self.categoria_pj(rnd())
-                categoria_id = b.categorias[categoria]
+                categoria_id: int | None = b.categorias[categoria]
                 indicador_ie = INDICADOR_IE[categoria]
                 # (no check digits: each UF has its own IE algorithm and nothing here checks it)
                 ie = (
@@ -1199,7 +1199,8 @@ def _plano_copia() -> PlanoCopia:
         extras_colunas: list[str] = []
         extras: list[Any] = []
         for campo in MODELOS_COPY[nome]._meta.concrete_fields:
-            if campo.column in colunas or campo.primary_key or campo.null:
+            coluna = campo.column  # never None for a concrete field
+            if coluna is None or coluna in colunas or campo.primary_key or campo.null:
                 continue
             if getattr(campo, "auto_now", False) or getattr(campo, "auto_now_add", False):
                 valor = timezone.now()
@@ -1210,7 +1211,7 @@ def _plano_copia() -> PlanoCopia:
                     f"{campo.model.__name__}.{campo.name} é obrigatório e não tem default: "
                     "ensine cadastro/demo.py a gerá-lo."
                 )
-            extras_colunas.append(campo.column)
+            extras_colunas.append(coluna)
             extras.append(valor)
         comando = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(tabela),

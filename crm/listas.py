@@ -24,7 +24,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -95,7 +96,7 @@ class ListaBaseView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixi
 
     # --- request flow ---------------------------------------------------------------------------
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if self.exportar:
             return self.exportar_xlsx()
         resposta = super().get(request, *args, **kwargs)
@@ -181,7 +182,7 @@ class ListaBaseView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixi
 
     # --- export ---------------------------------------------------------------------------------
 
-    def exportar_xlsx(self) -> HttpResponse:
+    def exportar_xlsx(self) -> HttpResponseBase:
         self.filterset = self.get_filterset(self.get_filterset_class())
         if self.filterset.is_bound and not self.filterset.is_valid():
             messages.error(self.request, "Corrija os filtros antes de exportar.")

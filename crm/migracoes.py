@@ -27,8 +27,8 @@ def _permissoes(apps: Any, codigos: list[str], app_label: str | None) -> list[An
     Permission = apps.get_model("auth", "Permission")
     permissoes = []
     for codigo in codigos:
-        rotulo, _, codename = codigo.rpartition(".")
-        rotulo = rotulo or app_label
+        prefixo, _, codename = codigo.rpartition(".")
+        rotulo = prefixo or app_label
         if not rotulo:
             raise ValueError(f"Permissão sem app: {codigo!r} (use 'app.codigo' ou app_label=).")
         permissoes.append(Permission.objects.get(content_type__app_label=rotulo, codename=codename))

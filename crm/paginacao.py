@@ -65,7 +65,7 @@ class _CompararLinha(Expression):
         self.esquerda = list(exprs[:n])
         self.direita = list(exprs[n:])
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         partes: list[list[str]] = [[], []]
         params: list[Any] = []
         for lado, exprs in enumerate((self.esquerda, self.direita)):
@@ -74,7 +74,7 @@ class _CompararLinha(Expression):
                 partes[lado].append(sql)
                 params.extend(p)
         sql = f"(({', '.join(partes[0])}) {self.operador} ({', '.join(partes[1])}))"
-        return sql, params
+        return sql, tuple(params)
 
 
 @dataclass(frozen=True)

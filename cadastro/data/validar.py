@@ -43,7 +43,7 @@ UF_IBGE = {
     "DF": 53,
 }
 
-erros = []
+erros: list[str] = []
 
 
 def erro(msg):

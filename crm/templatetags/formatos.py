@@ -51,7 +51,7 @@ def percentual(valor: object, casas: int = 1) -> str:
 
 
 @register.filter
-def milhar(valor: object) -> str:
+def milhar(valor: Decimal | float | str | None) -> str:
     if valor is None:
         return ""
     return number_format(valor, 0, use_l10n=True, force_grouping=True)
