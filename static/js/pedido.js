@@ -240,10 +240,15 @@
         $("produto-escolhido").textContent = "";
       }
     }
+  });
+  // Focus moves as soon as the swap is done (htmx restores the focus by id inside the swap;
+  // the partial answers replace rows out-of-band), not a settle later.
+  document.addEventListener("htmx:afterSwap", function (ev) {
     if (focoPendente) {
       var alvo = $(focoPendente);
+      if (!alvo || !ev.detail.target || ev.detail.target.id === "pedido-mensagens") { return; }
       focoPendente = null;
-      if (alvo && ev.detail.target && ev.detail.target.id !== "pedido-mensagens") { focar(alvo); }
+      focar(alvo);
     }
   });
 
