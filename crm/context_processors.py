@@ -22,7 +22,7 @@ def navegacao(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    itens = []
+    itens: list[dict[str, Any]] = []
     for rotulo, nome_url, permissao in MENU:
         if permissao and not user.has_perm(permissao):
             continue
