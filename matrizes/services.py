@@ -60,9 +60,16 @@ def _data(data: dt.date) -> str:
 
 
 def _travar_matriz(matriz: str) -> None:
-    """Serializa as escritas de uma matriz até o fim da transação."""
+    """Serializa as escritas de uma matriz até o fim da transação.
+
+    Every write service of the matrices passes here, so this is also where open orders are
+    scheduled for recalculation (a Celery job after commit; repeated requests join one job).
+    """
+    from vendas.services import recalculo_matrizes_alteradas  # vendas depends on matrizes
+
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"matrizes.regra:{matriz}"])
+    recalculo_matrizes_alteradas(matriz=matriz)
 
 
 def _texto(valor: Any) -> Any:

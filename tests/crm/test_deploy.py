@@ -80,3 +80,17 @@ def test_menu_marca_so_a_entrada_mais_especifica(client, db):
     menu = client.get("/clientes/indicadores/").context["menu"]
     ativos = [item["rotulo"] for item in menu if item["ativo"]]
     assert ativos == ["Indicadores"]
+
+
+def test_ids_nos_templates_nao_ganham_separador_de_milhar():
+    """USE_THOUSAND_SEPARATOR renders id 1507 as "1.507" (broken links, lookups, htmx
+    targets). Ids in templates go through |stringformat:"d" (or {% url %}, which is safe)."""
+    import re
+
+    padrao = re.compile(r"\{\{\s*[\w.]+\.(pk|id)\s*\}\}")
+    achados = []
+    for caminho in RAIZ.glob("templates/**/*.html"):
+        for numero, linha in enumerate(caminho.read_text(encoding="utf-8").splitlines(), 1):
+            if padrao.search(linha):
+                achados.append(f"{caminho.relative_to(RAIZ)}:{numero}: {linha.strip()}")
+    assert not achados, "\n".join(achados)

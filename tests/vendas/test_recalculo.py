@@ -3,6 +3,7 @@ resumable, one bad order never stopping the others."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -115,3 +116,27 @@ def test_pedir_recalculo_pela_fila(client, cenario, quem, esperado) -> None:
     resp = client.post(reverse("vendas:recalculo-novo"))
     assert resp.status_code == esperado
     assert RecalculoPedidos.objects.exists() is (esperado == 302)
+
+
+def test_salvar_regra_pela_tela_de_matrizes_agenda_o_recalculo(
+    cenario: Cenario, django_capture_on_commit_callbacks: Any
+) -> None:
+    # given an open order and no recalculation queued
+    from matrizes.services import regra_criar
+
+    criar_pedido(cenario, [(cenario.lampada, "1")])
+    RecalculoPedidos.objects.all().delete()
+    # when a supervisor creates a rule through the matrices service
+    with django_capture_on_commit_callbacks(execute=True):
+        regra_criar(
+            dados={
+                "matriz": "COMISSAO",
+                "percentual": Decimal("4"),
+                "representante": cenario.pessoas.usuarios["dono"],
+                "vigencia_inicio": dt.date.today(),
+            },
+            ator=cenario.pessoas.usuarios["supervisor"],
+        )
+    # then one recalculation job was requested for the open orders
+    assert RecalculoPedidos.objects.count() == 1
+    assert RecalculoPedidos.objects.get().motivo.endswith("alterada")
