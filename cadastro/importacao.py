@@ -1314,10 +1314,15 @@ class _Gravacao:
             return self.resultado
         with connection.cursor() as cursor:
             self.cursor = cursor
-            # Staging tables are emptied at every commit (ON COMMIT DELETE ROWS); the TRUNCATE
-            # covers a batch that runs inside an outer transaction. One round trip for both.
+            # Staging tables are emptied at every commit (ON COMMIT DELETE ROWS); the DELETEs
+            # (instant on empty tables; a TRUNCATE would cost a new file per table) cover a
+            # batch running inside an outer transaction. synchronous_commit off: a crash may
+            # lose the last batches committed, but `lote_confirmado` is lost with them (same
+            # transaction), so the resume redoes exactly those. One round trip for all.
             cursor.execute(
-                f"{_SQL_IGNORAR_GATILHOS}; TRUNCATE imp_cli, imp_end, imp_tel, imp_ctt, imp_cons"
+                f"{_SQL_IGNORAR_GATILHOS}; SET LOCAL synchronous_commit = off; "
+                "DELETE FROM imp_cli; DELETE FROM imp_end; DELETE FROM imp_tel; "
+                "DELETE FROM imp_ctt; DELETE FROM imp_cons"
             )
             self._copiar()
             existentes = self._casar(todas=True)

@@ -89,6 +89,9 @@ class Planilha:
             self._livro = CalamineWorkbook.from_path(str(caminho))
             folha = self._escolher(nome_preferido)
             self._folha = self._livro.get_sheet_by_name(folha)
+            # The sheet keeps its own cells: the workbook (and its shared-strings table)
+            # can go now.
+            self._livro.close()
         except CalamineError as exc:
             raise ErroArquivo(f"Não foi possível ler a planilha: {exc}") from exc
         self.nome_folha = folha
@@ -130,7 +133,8 @@ class Planilha:
             yield numero, valores
 
     def fechar(self) -> None:
-        self._livro.close()
+        self._folha = None  # type: ignore[assignment]
+        self._linhas = iter(())
 
     def __enter__(self) -> Planilha:
         return self
