@@ -349,6 +349,8 @@ def test_decidir_aprovacao(client, cenario, quem, esperado) -> None:
     if esperado == 302:
         html = client.get(url).content.decode()
         assert "Concorrente ofereceu 10 %" in html and "Desconto efetivo" in html
+        # the form carries the version the supervisor is looking at (hidden input)
+        assert f'name="versao" value="{pedido.versao}"' in html
     resp = client.post(url, {"versao": pedido.versao, "decisao": "aprovar", "comentario": "ok"})
     assert resp.status_code == esperado
     pedido.refresh_from_db()
