@@ -37,6 +37,12 @@ def navegador() -> Iterator[object]:
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        # Starting Playwright switched greenlets: `connections["default"]` may now be a fresh
+        # object, and this session fixture is set up BEFORE the test's database fixture, so put
+        # the serialized migrated data back on it (see tests/conftest.py).
+        from tests.conftest import _repor_conteudo_serializado
+
+        _repor_conteudo_serializado()
         yield browser
         browser.close()
 
