@@ -249,8 +249,6 @@ def test_testar_pode_sobrepor_o_cadastro(
     client: Any, pessoas: Any, catalogo: Catalogo, cliente_rj: Any, regras: dict[str, Any]
 ) -> None:
     client.force_login(pessoas.usuarios["supervisor"])
-    simulacao = _testar(client, cliente_rj, catalogo, consumidor_final="true").context[
-        "simulacao"
-    ]
+    simulacao = _testar(client, cliente_rj, catalogo, consumidor_final="true").context["simulacao"]
     assert simulacao.contexto.consumidor_final is True
     assert simulacao.item.v_icms == D("26.40")  # IPI now in the ICMS base
