@@ -1288,6 +1288,11 @@ def _comandos() -> _Comandos:
 
 
 _SQL_IGNORAR_GATILHOS = sql_ignorar_gatilhos(Cliente, Endereco, Telefone, ContatoEletronico)
+_SQL_INICIO_LOTE = (
+    f"{_SQL_IGNORAR_GATILHOS}; SET LOCAL synchronous_commit = off; "  # noqa: S608
+    "DELETE FROM imp_cli; DELETE FROM imp_end; DELETE FROM imp_tel; "
+    "DELETE FROM imp_ctt; DELETE FROM imp_cons"
+)
 
 
 class _Gravacao:
@@ -1319,11 +1324,7 @@ class _Gravacao:
             # batch running inside an outer transaction. synchronous_commit off: a crash may
             # lose the last batches committed, but `lote_confirmado` is lost with them (same
             # transaction), so the resume redoes exactly those. One round trip for all.
-            cursor.execute(
-                f"{_SQL_IGNORAR_GATILHOS}; SET LOCAL synchronous_commit = off; "
-                "DELETE FROM imp_cli; DELETE FROM imp_end; DELETE FROM imp_tel; "
-                "DELETE FROM imp_ctt; DELETE FROM imp_cons"
-            )
+            cursor.execute(_SQL_INICIO_LOTE)
             self._copiar()
             existentes = self._casar(todas=True)
             self._recusar()

@@ -4,6 +4,7 @@ the janitor, batch retries on deadlock. Synchronous (the worker test is test_wor
 from __future__ import annotations
 
 import io
+import threading
 from datetime import timedelta
 
 import psycopg
@@ -186,6 +187,52 @@ def test_lote_repetido_apos_deadlock(registros, admin, monkeypatch):
     assert (falha.chamadas, imp.status, imp.criadas, imp.tentativas) == (
         2, StatusImportacao.CONCLUIDO, 2, 1,
     )  # fmt: skip
+
+
+def _outra_importacao_grava(registros) -> None:
+    from cadastro.models import Origem
+
+    try:
+        Cliente.objects.create(
+            documento="11144477735", tipo_pessoa="F", nome="Da outra importação",
+            tipo_cliente=registros["CF"], status=registros["ATIVO"],
+            origem=Origem.objects.get(codigo="ERP"), codigo_externo="ERP-000002",
+        )  # fmt: skip
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_violacao_de_unicidade_em_corrida_repete_o_lote_e_vira_erro_de_linha(
+    registros, admin, monkeypatch
+):
+    # given a batch whose first write loses a race: another import committed, meanwhile, a
+    # client with the same external code (the unique constraint fires)
+    imp = _job(admin, planilha([linha_cliente(1), linha_cliente(2)]))
+    original = ImportacaoClientes.gravar
+    chamadas = []
+
+    def gravar(tipo, registros_, ctx, importacao):
+        chamadas.append(1)
+        if len(chamadas) == 1:
+            # the other import, in its own connection, commits first
+            outra = threading.Thread(target=_outra_importacao_grava, args=(registros,))
+            outra.start()
+            outra.join()
+            erro = IntegrityError("duplicate key value violates unique constraint")
+            erro.__cause__ = psycopg.errors.UniqueViolation()
+            raise erro
+        return original(tipo, registros_, ctx, importacao)
+
+    monkeypatch.setattr(ImportacaoClientes, "gravar", gravar)
+    # when processed
+    importacao_processar(imp.pk)
+    imp.refresh_from_db()
+    # then the batch ran again and the loser became a row error, not a crash
+    assert (len(chamadas), imp.status, imp.criadas, imp.rejeitadas) == (
+        2, StatusImportacao.CONCLUIDO_COM_ERROS, 1, 1,
+    )  # fmt: skip
+    assert "já é de outro cliente: Da outra importação" in erros_por_linha(imp)[3][0]
 
 
 def _outra_sessao():
