@@ -732,7 +732,7 @@ class ImportacaoClientes(TipoImportacao):
                 .values_list("pk", flat=True)
                 .first()
             )
-        tabelas = {}
+        tabelas: dict[str, tuple[int, int | None, int | None]] = {}
         for pk, codigo, descricao, local, armazem in TabelaVenda.objects.filter(
             ativo=True
         ).values_list("pk", "codigo", "descricao", "local_faturamento_id", "armazem_id"):
@@ -752,9 +752,9 @@ class ImportacaoClientes(TipoImportacao):
         }
         municipios: dict[tuple[str, str], int] = {}
         codigos: dict[int, str] = {}
-        for codigo, nome, uf in Municipio.objects.values_list("codigo_ibge", "nome", "uf"):
-            municipios[(uf, normalizar(nome))] = codigo
-            codigos[codigo] = uf
+        for ibge, nome, uf in Municipio.objects.values_list("codigo_ibge", "nome", "uf"):
+            municipios[(uf, normalizar(nome))] = ibge
+            codigos[ibge] = uf
         contexto = ContextoClientes(
             origens=_mapa(origens),
             nomes_origem={pk: codigo for pk, codigo, _ in origens},
@@ -1134,7 +1134,7 @@ _CLIENTES_EXISTENTES = "SELECT cliente_id FROM imp_cli WHERE cliente_id IS NOT N
 
 def _sql_filhos(
     *,
-    modelo: type[Any],
+    modelo: Any,
     staging: str,
     valores: dict[str, str],
     chave_existente: str,

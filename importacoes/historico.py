@@ -58,7 +58,7 @@ def historico_de(modelo: type[models.Model]) -> Historico:
     proprios = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"}
     colunas = tuple(f.column for f in evento._meta.concrete_fields if f.column not in proprios)
     gatilhos = tuple(
-        t.get_pgid(modelo)
+        t.get_pgid(modelo)  # type: ignore[arg-type]  # the model class, as pgtrigger does
         for m, t in pgtrigger.registered()
         if m is modelo and isinstance(t, pghistory.trigger.Event)
     )

@@ -69,14 +69,14 @@ def casar_cabecalho(celulas: Sequence[Any], colunas: Sequence[Coluna]) -> Cabeca
         if not titulo:
             continue
         chave = normalizar(titulo)
-        coluna = por_nome.get(chave)
-        if coluna is None:
+        achada = por_nome.get(chave)
+        if achada is None:
             if chave not in COLUNAS_DO_ARQUIVO_DE_ERROS:
                 desconhecidas.append(titulo)
-        elif coluna.chave in indices:
+        elif achada.chave in indices:
             repetidas.append(titulo)
         else:
-            indices[coluna.chave] = indice
+            indices[achada.chave] = indice
     faltando = [c for c in colunas if c.obrigatoria and c.chave not in indices]
     return Cabecalho(indices, titulos, desconhecidas, repetidas, faltando)
 

@@ -35,6 +35,7 @@ import time
 from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -581,7 +582,7 @@ def importacoes_destravar() -> list[int]:
                 )
             imp.heartbeat_em = agora
             imp.save()
-            transaction.on_commit(lambda pk=pk: enfileirar_importacao(pk))
+            transaction.on_commit(partial(enfileirar_importacao, pk))
         devolvidas.append(pk)
         logger.warning("importacao %s: devolvida à fila pelo zelador", pk)
     return devolvidas

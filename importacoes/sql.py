@@ -26,7 +26,7 @@ def padroes_ausentes(modelo: type[models.Model], informadas: Iterable[str]) -> d
         # get_default() is also "" for a NOT NULL text field without an explicit default,
         # which is what Django itself would insert.
         if campo.has_default() or (not campo.null and campo.empty_strings_allowed):
-            padroes[campo.column] = campo.get_db_prep_save(campo.get_default(), connection)
+            padroes[str(campo.column)] = campo.get_db_prep_save(campo.get_default(), connection)
         elif campo.null or getattr(campo, "db_default", NOT_PROVIDED) is not NOT_PROVIDED:
             continue
         else:

@@ -202,7 +202,7 @@ def importacao_progresso_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def importacao_erros_view(request: HttpRequest, pk: int) -> HttpResponse:
+def importacao_erros_view(request: HttpRequest, pk: int) -> FileResponse:
     _tipos(request)
     importacao = importacao_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
     if not importacao.problemas.exists():

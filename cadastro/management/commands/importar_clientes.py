@@ -44,7 +44,7 @@ class Command(BaseCommand):
             except Usuario.DoesNotExist:
                 raise CommandError(f"Usuário ativo “{login}” não encontrado.") from None
         else:
-            usuario = (
+            primeiro = (
                 Usuario.objects.filter(is_active=True)
                 .filter(
                     Q(is_superuser=True)
@@ -54,8 +54,9 @@ class Command(BaseCommand):
                 .order_by("pk")
                 .first()
             )
-            if usuario is None:
+            if primeiro is None:
                 raise CommandError("Nenhum administrador ativo; informe --usuario.")
+            usuario = primeiro
         if not usuario.has_perm("cadastro.importar_clientes"):
             raise CommandError(f"“{usuario.username}” não tem a permissão Importar clientes.")
         return usuario
