@@ -60,7 +60,9 @@ class ImportacaoTable(BaseTable):
         fields = ("numero", "tipo", "nome_arquivo", "criado_por", "criado_em", "status",
                   "linhas_lidas", "criadas", "atualizadas", "rejeitadas")  # fmt: skip
         sequence = fields
-        order_by = ("-criado_em",)
+        # No Meta.order_by: the view's `ordem_padrao` (-criado_em) decides. BaseTable's
+        # campo_ordenacao reads the bound column's order_by, which a descending Meta.order_by
+        # flips, and the default list would come out oldest first.
         empty_text = "Nenhuma importação ainda."
 
     def render_tipo(self, value: str) -> str:

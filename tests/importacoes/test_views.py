@@ -176,3 +176,11 @@ def test_lista_filtra_e_exporta(registros, admin, client):
     ws = openpyxl.load_workbook(io.BytesIO(b"".join(exportada.streaming_content))).active
     assert [c.value for c in ws[1]][:3] == ["Nº", "Tipo", "Arquivo"]
     assert ws.max_row == 3
+
+
+def test_lista_comeca_pela_mais_recente(registros, admin, client):
+    for nome in ("antiga.xlsx", "recente.xlsx"):
+        Importacao.objects.create(tipo="clientes", nome_arquivo=nome, criado_por=admin, arquivo="x")
+    client.force_login(admin)
+    pagina = client.get(reverse("importacoes:importacao-lista")).content.decode()
+    assert pagina.index("recente.xlsx") < pagina.index("antiga.xlsx")
