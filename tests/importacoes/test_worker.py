@@ -85,6 +85,9 @@ def iniciar_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen[
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
         processos.append(processo)
+        # Send work only once the worker has declared its queue: a message published to an
+        # exchange with no queue bound yet (Redis was just flushed) would be dropped.
+        _esperar(lambda: " ready." in log.read_text(errors="replace"), 60, f"{nome} pronto")
         return processo
 
     yield iniciar
