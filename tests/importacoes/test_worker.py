@@ -46,7 +46,11 @@ def _url_banco() -> str:
 
 
 @pytest.fixture
-def redis_limpo() -> Iterator[Celery]:
+def redis_limpo(monkeypatch: pytest.MonkeyPatch) -> Iterator[Celery]:
+    # Celery's `broker_url` setting reads the CELERY_BROKER_URL environment variable BEFORE
+    # the `broker=` argument: on CI (which exports it) the task went to another Redis DB than
+    # the one the worker listens on. Point the variable at our DB for this test.
+    monkeypatch.setenv("CELERY_BROKER_URL", REDIS)
     redis = pytest.importorskip("redis")
     cliente = redis.Redis.from_url(REDIS)
     try:
