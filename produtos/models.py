@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import Q
 from stdnum import ean as stdnum_ean
 
-from cadastro.models import Armazem, CategoriaFiscal, Cliente, Origem, TabelaVenda
+from cadastro.models import Armazem, CategoriaFiscal, Cliente, Origem, RegistroAuxiliar, TabelaVenda
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from produtos.constants import (
     ANEXO_TAMANHO_MAXIMO,
@@ -84,17 +84,8 @@ class IntervaloDatas(models.Func):
 # --- auxiliary registries (admin) ---------------------------------------------------------
 
 
-class RegistroProduto(models.Model):
-    codigo = models.CharField("código", max_length=20, unique=True)
-    descricao = models.CharField("descrição", max_length=100)
-    ativo = models.BooleanField(default=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["descricao"]
-
-    def __str__(self) -> str:
-        return self.descricao
+# The same abstract registry (código, descrição, ativo) as cadastro's auxiliary registries.
+RegistroProduto = RegistroAuxiliar
 
 
 class Unidade(RegistroProduto):
