@@ -1,7 +1,7 @@
 """Order recalculation: database → matrizes.fetch → engine → problems of the closing tab.
 
 `recalcular(pedido)` is the ONE calculation of an order. It is called by every service that
-changes an order (vendas/services.py) with the order row already locked. It runs a FIXED number
+changes an order (vendas/services/) with the order row already locked. It runs a FIXED number
 of queries whatever the number of items (the queries are listed in `recalcular`'s docstring and
 held by tests/vendas/test_calculo.py for 5 and 500 items), writes every item back with ONE
 one UPDATE … FROM (VALUES …) (`gravar_itens`) and the totals with one UPDATE.

@@ -27,6 +27,8 @@ class StatusPedido(models.TextChoices):
     RECUSADO = "recusado", "Recusado"
     ENVIADO = "enviado", "Enviado"
     CANCELADO = "cancelado", "Cancelado"
+    # A quote (orçamento) that became an order (`Pedido.orcamento_origem` points back at it).
+    CONVERTIDO = "convertido", "Convertido em pedido"
 
 
 # The ONE place that says which status may follow which (ARCHITECTURE §7).
@@ -55,6 +57,7 @@ TRANSICOES: dict[str, frozenset[str]] = {
     StatusPedido.RECUSADO: frozenset({StatusPedido.EM_DIGITACAO, StatusPedido.CANCELADO}),
     StatusPedido.ENVIADO: frozenset(),
     StatusPedido.CANCELADO: frozenset(),
+    StatusPedido.CONVERTIDO: frozenset(),
 }
 
 # Statuses in which the rep may change items and header. Changing an APROVADO order first
@@ -152,3 +155,69 @@ PROBLEMAS: dict[str, TipoProblema] = {
 
 def tipo_problema(codigo: str) -> TipoProblema:
     return PROBLEMAS.get(codigo, TipoProblema(f"Problema ({codigo})", bloqueia=True))
+
+
+# --- contracts (isoVendas "Contratos": "Situação do contrato", "Situação da prog de datas") ----
+
+
+class StatusContrato(models.TextChoices):
+    RASCUNHO = "rascunho", "Em elaboração"
+    VIGENTE = "vigente", "Vigente"
+    SUSPENSO = "suspenso", "Suspenso"
+    ENCERRADO = "encerrado", "Encerrado"
+    CANCELADO = "cancelado", "Cancelado"
+
+
+class StatusProgramacao(models.TextChoices):
+    PREVISTA = "prevista", "Prevista"
+    ATENDIDA = "atendida", "Atendida (pedido gerado)"
+    CANCELADA = "cancelada", "Cancelada"
+
+
+# --- opportunities (sales funnel) ---------------------------------------------------------
+
+
+class ResultadoEtapa(models.TextChoices):
+    """What reaching a funnel stage means: still open, won or lost."""
+
+    ABERTA = "aberta", "Em andamento"
+    GANHA = "ganha", "Ganha"
+    PERDIDA = "perdida", "Perdida"
+
+
+class IndicadorVenda(models.TextChoices):
+    """isoVendas indicators that can carry a target (seed 000: "Exemplos de indicadores")."""
+
+    FATURAMENTO = "faturamento", "Faturamento (pedidos enviados, R$)"
+    PEDIDOS = "pedidos", "Quantidade de pedidos enviados"
+    CLIENTES_POSITIVADOS = "clientes_positivados", "Clientes positivados"
+    OPORTUNIDADES_GANHAS = "oportunidades_ganhas", "Oportunidades ganhas (R$)"
+
+
+class TipoEventoContrato(models.TextChoices):
+    CRIADO = "criado", "Criado"
+    ALTERADO = "alterado", "Dados alterados"
+    STATUS_ALTERADO = "status_alterado", "Situação alterada"
+    ITEM_INCLUIDO = "item_incluido", "Item incluído"
+    ITEM_ALTERADO = "item_alterado", "Item alterado"
+    ITEM_REMOVIDO = "item_removido", "Item removido"
+    PROGRAMACAO_INCLUIDA = "programacao_incluida", "Programação incluída"
+    PROGRAMACAO_ALTERADA = "programacao_alterada", "Programação alterada"
+    PROGRAMACAO_CANCELADA = "programacao_cancelada", "Programação cancelada"
+    ENTREGA_INCLUIDA = "entrega_incluida", "Cliente de entrega incluído"
+    ENTREGA_REMOVIDA = "entrega_removida", "Cliente de entrega removido"
+    CONTATO_INCLUIDO = "contato_incluido", "Contato incluído"
+    CONTATO_ALTERADO = "contato_alterado", "Contato alterado"
+    CONTATO_REMOVIDO = "contato_removido", "Contato removido"
+    PEDIDO_GERADO = "pedido_gerado", "Pedido gerado"
+
+
+class TipoEventoOportunidade(models.TextChoices):
+    CRIADA = "criada", "Criada"
+    ALTERADA = "alterada", "Dados alterados"
+    ETAPA_ALTERADA = "etapa_alterada", "Mudou de etapa"
+    GANHA = "ganha", "Ganha"
+    PERDIDA = "perdida", "Perdida"
+    REABERTA = "reaberta", "Reaberta"
+    ORCAMENTO_VINCULADO = "orcamento_vinculado", "Orçamento vinculado"
+    ORCAMENTO_CONVERTIDO = "orcamento_convertido", "Orçamento convertido em pedido"

@@ -1,5 +1,5 @@
 """Printable documents of an order (proposal, sales map): order → HTML (Django template) →
-PDF (WeasyPrint). Pure rendering: no job bookkeeping here (vendas/services.py does that).
+PDF (WeasyPrint). Pure rendering: no job bookkeeping here (vendas/services/pedidos.py does that).
 
 A4 pages, the company's logo and CNPJ on every page (a running header), "Página X de Y" from
 CSS `@page` counters, pt-BR values through the same filters as the screens. Costs and margins

@@ -77,7 +77,7 @@ def test_job_reentregue_continua_de_onde_parou(cenario: Cenario) -> None:
 
 
 def test_pedido_com_erro_nao_para_os_outros(cenario: Cenario, monkeypatch: Any) -> None:
-    from vendas import services
+    from vendas.services import pedidos as services
 
     pedidos = [criar_pedido(cenario, [(cenario.lampada, "1")]) for _ in range(3)]
     original = services.pedido_recalcular

@@ -2,7 +2,7 @@
 
 Visibility lives in ONE place: `PedidoQuerySet.visiveis_para` — an order is visible exactly when
 its client is (`Cliente.objects.visiveis_para`); SPEC: "a rep never sees … that client's orders".
-Models compute; writes that span models are in vendas/services.py. Status flow is data
+Models compute; writes that span models are in vendas/services/. Status flow is data
 (`vendas.constants.TRANSICOES`), checked by `Pedido.pode_transitar`.
 """
 
@@ -165,7 +165,7 @@ CAMPOS_PEDIDO_AUDITADOS = [
     "tipo", "numero", "cliente", "representante", "status", "tipo_pedido", "origem",
     "condicao_pagamento", "tipo_frete", "transportadora", "valor_frete", "desconto_percentual",
     "chave_rateio_frete", "natureza_operacao", "local_faturamento", "armazem", "tabela_venda",
-    "observacoes", "observacoes_internas", "data", "versao",
+    "observacoes", "observacoes_internas", "data", "versao", "contrato", "oportunidade",
 ]  # fmt: skip
 
 
@@ -273,6 +273,20 @@ class Pedido(models.Model):
     )
     comparacao_copia = models.JSONField(default=dict, blank=True)
     copia_conferida_em = models.DateTimeField(null=True, blank=True)
+
+    # Where it came from: the contract it was placed under, the funnel opportunity it answers,
+    # and, for an order, the quote it was converted from (the quote is then CONVERTIDO).
+    contrato = models.ForeignKey(
+        "vendas.Contrato", on_delete=models.PROTECT, null=True, blank=True, related_name="pedidos"
+    )
+    oportunidade = models.ForeignKey(
+        "vendas.Oportunidade", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="pedidos",
+    )  # fmt: skip
+    orcamento_origem = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="conversoes",
+        verbose_name="orçamento de origem",
+    )  # fmt: skip
 
     criado_em = models.DateTimeField(auto_now_add=True, db_index=True)
     atualizado_em = models.DateTimeField(auto_now=True)
@@ -659,3 +673,77 @@ class RecalculoPedidos(models.Model):
     @property
     def em_andamento(self) -> bool:
         return self.status in JOBS_EM_ANDAMENTO
+
+
+# --- item date scheduling, attachments, favourites ---------------------------------------
+
+
+class ProgramacaoItem(models.Model):
+    """Seed "Programação de datas": an item delivered in parts, each on its date. The parts
+    add up to the item's quantity (checked by the service); "Agrupamento de datas" groups the
+    order's parts by date."""
+
+    item = models.ForeignKey(ItemPedido, on_delete=models.CASCADE, related_name="programacoes")
+    data = models.DateField()
+    quantidade = models.DecimalField(max_digits=QTD_MAX_DIGITS, decimal_places=QTD_DECIMAL_PLACES)
+
+    class Meta:
+        ordering = ["item", "data", "id"]
+        verbose_name = "programação de datas do item"
+        verbose_name_plural = "programações de datas do item"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "data"], name="programacao_item_data_unica"),
+            models.CheckConstraint(condition=Q(quantidade__gt=0), name="programacao_qtd_positiva"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantidade} em {self.data:%d/%m/%Y}"
+
+
+def _caminho_anexo_pedido(instancia: AnexoPedido, nome: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    return f"vendas/anexos/{instancia.pedido_id}/{uuid.uuid4().hex}{Path(nome).suffix.lower()}"
+
+
+class AnexoPedido(models.Model):
+    pedido = models.ForeignKey(Pedido, on_delete=models.CASCADE, related_name="anexos")
+    arquivo = models.FileField(upload_to=_caminho_anexo_pedido, max_length=255)
+    descricao = models.CharField("descrição", max_length=120, blank=True)
+    nome_original = models.CharField(max_length=255)
+    tamanho = models.PositiveIntegerField()
+    tipo_conteudo = models.CharField("tipo", max_length=100)
+    enviado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    enviado_em = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-enviado_em", "-id"]
+        verbose_name = "anexo do pedido"
+        verbose_name_plural = "anexos do pedido"
+
+    def __str__(self) -> str:
+        return self.descricao or self.nome_original
+
+
+class ProdutoFavorito(models.Model):
+    """Seed "Produtos favoritos": a rep's own short list, offered first in the product search."""
+
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="produtos_favoritos"
+    )
+    produto = models.ForeignKey("produtos.Produto", on_delete=models.CASCADE, related_name="+")
+    criado_em = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["usuario", "-criado_em"]
+        verbose_name = "produto favorito"
+        verbose_name_plural = "produtos favoritos"
+        constraints = [
+            models.UniqueConstraint(fields=["usuario", "produto"], name="favorito_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.usuario}: {self.produto}"

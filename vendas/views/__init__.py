@@ -1,0 +1,3 @@
+"""vendas views, one module per entity family; `vendas/urls.py` imports them from here."""
+
+from vendas.views.pedidos import *  # noqa: F403
