@@ -101,7 +101,7 @@ def run() -> None:
     porta = os.environ.get("PORT", "8000")
     filhos = [
         subprocess.Popen(
-            [PY, "-m", "celery", "-A", "crm", "worker", "-B", "-Q", "default,importacoes",
+            [PY, "-m", "celery", "-A", "crm", "worker", "-B", "-Q", "default,importacoes,vendas",
              "--concurrency", "2", "--loglevel", "INFO",
              "--schedule", str(RAIZ / ".run" / "celerybeat-schedule")],
             cwd=RAIZ, env=env,
