@@ -380,8 +380,6 @@ class Cliente(models.Model):
         indexes = [
             models.Index(fields=["carteira", "nome", "id"], name="cliente_carteira_nome"),
             models.Index(fields=["nome", "id"], name="cliente_nome_id"),
-            models.Index(fields=["representante"], name="cliente_representante"),
-            models.Index(fields=["status"], name="cliente_status"),
             models.Index(fields=["criado_em", "id"], name="cliente_criado_id"),
             models.Index(fields=["tipo_pessoa", "id"], name="cliente_pessoa_id"),
             # Prefix search (documento LIKE 'x%') under a linguistic collation (en_US.utf8 in
@@ -431,7 +429,6 @@ class Endereco(models.Model):
     class Meta:
         ordering = ["-principal", "id"]
         verbose_name = "endereço"
-        indexes = [models.Index(fields=["cliente"]), models.Index(fields=["municipio"])]
 
     def __str__(self) -> str:
         partes = [self.logradouro, self.numero, self.complemento, self.bairro]
@@ -455,7 +452,6 @@ class Telefone(models.Model):
         ordering = ["-principal", "id"]
         indexes = [
             models.Index(fields=["numero"], name="telefone_numero"),
-            models.Index(fields=["cliente"], name="telefone_cliente"),
         ]
 
     def __str__(self) -> str:
@@ -485,7 +481,6 @@ class ContatoEletronico(models.Model):
             models.Index(
                 fields=["valor"], name="contato_valor_prefixo", opclasses=["varchar_pattern_ops"]
             ),
-            models.Index(fields=["cliente"], name="contato_eletronico_cliente"),
         ]
 
     def __str__(self) -> str:

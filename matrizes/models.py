@@ -298,7 +298,6 @@ class Regra(models.Model):
         indexes = [
             models.Index(fields=["matriz", "vigencia_inicio"], name="regra_matriz_vigencia"),
             models.Index(fields=["ncm"], name="regra_ncm"),
-            models.Index(fields=["produto"], name="regra_produto"),
             models.Index(fields=["uf_destino"], name="regra_uf_destino"),
         ]
         constraints = [

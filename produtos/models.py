@@ -295,14 +295,8 @@ class Produto(models.Model):
             ),
         ]
         indexes = [
-            # Code-prefix search (LIKE 'ABC%') at 100k products.
-            models.Index(
-                fields=["codigo"], name="produto_codigo_prefixo", opclasses=["varchar_pattern_ops"]
-            ),
+            # Code-prefix search (LIKE 'ABC%') uses the unique `codigo`'s own `_like` index.
             models.Index(fields=["descricao", "id"], name="produto_descricao_id"),
-            models.Index(fields=["linha"], name="produto_linha"),
-            models.Index(fields=["marca"], name="produto_marca"),
-            models.Index(fields=["grupo"], name="produto_grupo"),
             models.Index(fields=["ncm"], name="produto_ncm"),
         ]
 
