@@ -64,7 +64,9 @@ class BaseTable(tables.Table):
         coluna = self.columns[nome]
         if not coluna.orderable:
             return None
-        ordem = coluna.order_by
+        # The column's DECLARED sort key: BoundColumn.order_by is already flipped when the
+        # table is currently sorted descending on it (e.g. by a descending Meta.order_by).
+        ordem = coluna.column.order_by or (coluna.accessor,)
         if not ordem or len(ordem) != 1:
             return None
         campo = str(ordem[0]).lstrip("-").replace(".", "__")

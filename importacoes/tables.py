@@ -62,7 +62,7 @@ class ImportacaoTable(BaseTable):
         sequence = fields
         # No Meta.order_by: the view's `ordem_padrao` (-criado_em) decides. BaseTable's
         # campo_ordenacao reads the bound column's order_by, which a descending Meta.order_by
-        # flips, and the default list would come out oldest first.
+        # used to flip (fixed in BaseTable; kept without it: the view decides).
         empty_text = "Nenhuma importação ainda."
 
     def render_tipo(self, value: str) -> str:
