@@ -60,9 +60,7 @@ class ImportacaoTable(BaseTable):
         fields = ("numero", "tipo", "nome_arquivo", "criado_por", "criado_em", "status",
                   "linhas_lidas", "criadas", "atualizadas", "rejeitadas")  # fmt: skip
         sequence = fields
-        # No Meta.order_by: the view's `ordem_padrao` (-criado_em) decides. BaseTable's
-        # campo_ordenacao reads the bound column's order_by, which a descending Meta.order_by
-        # used to flip (fixed in BaseTable; kept without it: the view decides).
+        # No Meta.order_by: the view's `ordem_padrao` (-criado_em) decides the default order.
         empty_text = "Nenhuma importação ainda."
 
     def render_tipo(self, value: str) -> str:
