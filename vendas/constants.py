@@ -39,9 +39,18 @@ class StatusPedido(models.TextChoices):
 # - aprovado → enviado: the rep sends the approved version;
 # - aprovado → em_digitacao: the rep changed the approved order (the approval is void);
 # - recusado → em_digitacao: the rep reworks a refused order.
+# - em_digitacao / aprovado / enviado → convertido: a QUOTE the client accepted becomes an order
+#   (`vendas.services.orcamentos.orcamento_converter`, which refuses any tipo other than
+#   orçamento: an order is never "converted"). Not from aguardando_aprovacao (the discount is
+#   still undecided), recusado (refused: rework it first) or cancelado/convertido (final).
 TRANSICOES: dict[str, frozenset[str]] = {
     StatusPedido.EM_DIGITACAO: frozenset(
-        {StatusPedido.AGUARDANDO_APROVACAO, StatusPedido.ENVIADO, StatusPedido.CANCELADO}
+        {
+            StatusPedido.AGUARDANDO_APROVACAO,
+            StatusPedido.ENVIADO,
+            StatusPedido.CANCELADO,
+            StatusPedido.CONVERTIDO,
+        }
     ),
     StatusPedido.AGUARDANDO_APROVACAO: frozenset(
         {
@@ -52,10 +61,15 @@ TRANSICOES: dict[str, frozenset[str]] = {
         }
     ),
     StatusPedido.APROVADO: frozenset(
-        {StatusPedido.ENVIADO, StatusPedido.EM_DIGITACAO, StatusPedido.CANCELADO}
+        {
+            StatusPedido.ENVIADO,
+            StatusPedido.EM_DIGITACAO,
+            StatusPedido.CANCELADO,
+            StatusPedido.CONVERTIDO,
+        }
     ),
     StatusPedido.RECUSADO: frozenset({StatusPedido.EM_DIGITACAO, StatusPedido.CANCELADO}),
-    StatusPedido.ENVIADO: frozenset(),
+    StatusPedido.ENVIADO: frozenset({StatusPedido.CONVERTIDO}),
     StatusPedido.CANCELADO: frozenset(),
     StatusPedido.CONVERTIDO: frozenset(),
 }
@@ -95,6 +109,11 @@ class TipoEventoPedido(models.TextChoices):
     EMAIL_RECUSADO = "email_recusado", "E-mail não enviado"
     COPIADO_DE = "copiado_de", "Criado como cópia"
     COPIA_CONFERIDA = "copia_conferida", "Cópia conferida"
+    PROGRAMACAO_ALTERADA = "programacao_alterada", "Programação de datas alterada"
+    ANEXO_INCLUIDO = "anexo_incluido", "Anexo incluído"
+    ANEXO_REMOVIDO = "anexo_removido", "Anexo removido"
+    ORCAMENTO_CONVERTIDO = "orcamento_convertido", "Convertido em pedido"
+    CRIADO_DE_ORCAMENTO = "criado_de_orcamento", "Criado de um orçamento"
 
 
 class DecisaoAprovacao(models.TextChoices):
@@ -172,6 +191,26 @@ class StatusProgramacao(models.TextChoices):
     PREVISTA = "prevista", "Prevista"
     ATENDIDA = "atendida", "Atendida (pedido gerado)"
     CANCELADA = "cancelada", "Cancelada"
+
+
+# Which contract status may follow which (the ONE place; services/contratos.py enforces it):
+# - rascunho → vigente (needs at least one item) or cancelado (never signed);
+# - vigente ⇄ suspenso (supply paused, e.g. overdue payments); either → encerrado (term over).
+# Encerrado and cancelado are final: a renewed agreement is a new contract.
+TRANSICOES_CONTRATO: dict[str, frozenset[str]] = {
+    StatusContrato.RASCUNHO: frozenset({StatusContrato.VIGENTE, StatusContrato.CANCELADO}),
+    StatusContrato.VIGENTE: frozenset({StatusContrato.SUSPENSO, StatusContrato.ENCERRADO}),
+    StatusContrato.SUSPENSO: frozenset({StatusContrato.VIGENTE, StatusContrato.ENCERRADO}),
+    StatusContrato.ENCERRADO: frozenset(),
+    StatusContrato.CANCELADO: frozenset(),
+}
+
+# Statuses in which header, items, scheduling, delivery clients and contacts may change.
+STATUS_CONTRATO_EDITAVEIS = frozenset({StatusContrato.RASCUNHO, StatusContrato.VIGENTE})
+
+
+def pode_transitar_contrato(de: str, para: str) -> bool:
+    return para in TRANSICOES_CONTRATO.get(de, frozenset())
 
 
 # --- opportunities (sales funnel) ---------------------------------------------------------
