@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 
 from contas.constants import UFS, Papel, RegimeTributario
 from crm.documentos import DocumentoInvalido, formatar_documento, validar_cnpj
+
+
+LOGO_TAMANHO_MAXIMO = 2 * 1024 * 1024
+
+
+def _caminho_logo(instancia: Empresa, nome: str) -> str:
+    return f"contas/logos/{uuid.uuid4().hex}{Path(nome).suffix.lower()}"
 
 
 class Empresa(models.Model):
@@ -21,6 +31,16 @@ class Empresa(models.Model):
         "regime tributário", max_length=12, choices=RegimeTributario.choices
     )
     ativa = models.BooleanField(default=True)
+    # Printed on the proposal and the sales map (vendas/pdf.py). PNG or JPEG only: the PDF
+    # renderer inlines it, and an SVG could make WeasyPrint fetch files or URLs it names.
+    logo = models.ImageField(
+        "logotipo",
+        upload_to=_caminho_logo,
+        max_length=255,
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
+        help_text="PNG ou JPEG, até 2 MB; vai no cabeçalho da proposta e do mapa de vendas.",
+    )
     criado_em = models.DateTimeField(auto_now_add=True)
     atualizado_em = models.DateTimeField(auto_now=True)
 
@@ -40,6 +60,8 @@ class Empresa(models.Model):
             self.cnpj = validar_cnpj(self.cnpj)
         except DocumentoInvalido as exc:
             raise ValidationError({"cnpj": exc.mensagem}) from exc
+        if self.logo and getattr(self.logo, "size", 0) > LOGO_TAMANHO_MAXIMO:
+            raise ValidationError({"logo": "O logotipo excede o tamanho máximo de 2 MB."})
 
 
 class Equipe(models.Model):
