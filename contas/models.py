@@ -14,7 +14,6 @@ from django.db import models
 from contas.constants import UFS, Papel, RegimeTributario
 from crm.documentos import DocumentoInvalido, formatar_documento, validar_cnpj
 
-
 LOGO_TAMANHO_MAXIMO = 2 * 1024 * 1024
 
 
@@ -39,7 +38,7 @@ class Empresa(models.Model):
         max_length=255,
         blank=True,
         validators=[FileExtensionValidator(["png", "jpg", "jpeg"])],
-        help_text="PNG ou JPEG, até 2 MB; vai no cabeçalho da proposta e do mapa de vendas.",
+        help_text="PNG ou JPEG, até 2 MB: cabeçalho da proposta e do mapa.",
     )
     criado_em = models.DateTimeField(auto_now_add=True)
     atualizado_em = models.DateTimeField(auto_now=True)
