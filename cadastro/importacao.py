@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from cadastro.constants import (
     CanalContato,
+    IndicadorIE,
     OrigemAlteracao,
     Sexo,
     TipoContatoEletronico,
@@ -78,6 +79,7 @@ from cadastro.models import (
     Telefone,
     TipoCliente,
 )
+from cadastro.services import erro_ie, normalizar_ie
 from contas.constants import UFS
 from crm.documentos import (
     DocumentoInvalido,
@@ -298,6 +300,36 @@ COLUNAS: tuple[Coluna, ...] = (
         "Código da categoria fiscal.",
         S_FISCAL,
         lista="categorias_fiscais",
+    ),
+    Coluna(
+        "indicador_ie",
+        "Indicador da IE",
+        "Contribuinte, Isento ou Não contribuinte (indIEDest da NF-e: 1, 2 ou 9). Vazio com a "
+        "inscrição preenchida vale Contribuinte. Vem junto com a inscrição estadual: as duas "
+        "substituem as atuais.",
+        S_FISCAL,
+        lista=("Contribuinte", "Isento", "Não contribuinte"),
+        exemplo="Contribuinte",
+        largura=18,
+    ),
+    Coluna(
+        "inscricao_estadual",
+        "Inscrição estadual",
+        "Até 14 números, com ou sem máscara. Obrigatória para contribuinte; vazia para isento.",
+        S_FISCAL,
+        exemplo="110.042.490.114",
+        sinonimos=("IE", "Inscrição"),
+        largura=18,
+        formato=_TXT,
+    ),
+    Coluna(
+        "consumidor_final",
+        "Consumidor final",
+        "Sim ou Não: compra para uso e consumo (não para revenda ou industrialização).",
+        S_FISCAL,
+        lista=SIM_NAO,
+        exemplo="Não",
+        largura=14,
     ),
     Coluna(
         "tabela_venda",
@@ -544,6 +576,11 @@ def _opcoes(escolhas: Any) -> dict[str, str]:
 
 
 _SEXOS = _opcoes(Sexo)
+_INDICADORES_IE = _opcoes(IndicadorIE) | {
+    "contribuinte": IndicadorIE.CONTRIBUINTE,
+    "isento": IndicadorIE.ISENTO,
+    "nao contribuinte": IndicadorIE.NAO_CONTRIBUINTE,
+}
 _CANAIS_OPCOES = _opcoes(CanalContato)
 _TIPOS_ENDERECO = _opcoes(TipoEndereco)
 _TIPOS_PESSOA = {"f": "F", "fisica": "F", "pf": "F", "j": "J", "juridica": "J", "pj": "J"}
@@ -683,6 +720,11 @@ def _conversores(ctx: ContextoClientes) -> dict[str, Any]:
         "categoria_fiscal": lista(
             "categoria_fiscal", ctx.categorias_fiscais, "um código de categoria fiscal"
         ),
+        "indicador_ie": lista(
+            "indicador_ie", _INDICADORES_IE, "Contribuinte, Isento ou Não contribuinte (1, 2, 9)"
+        ),
+        "inscricao_estadual": lambda bruto: normalizar_ie(texto(bruto)),
+        "consumidor_final": sn("consumidor_final"),
         "tabela_venda": lista("tabela_venda", ctx.tabelas_venda, "um código de tabela"),
         "local_faturamento": lista(
             "local_faturamento", ctx.locais_faturamento, "um código de local"
@@ -858,6 +900,18 @@ class ImportacaoClientes(TipoImportacao):
         if cnae is not None and tipo_pessoa == TipoPessoa.FISICA:
             falha("cnae", "CNAE só se aplica a pessoa jurídica.")
         complementar = any(c in valores for c in _COMPLEMENTARES)
+        # Indicador da IE and inscrição estadual travel together: either present replaces both,
+        # so the pair is always checked whole (the client form's rule, cadastro.services).
+        fiscal = "indicador_ie" in valores or "inscricao_estadual" in valores
+        indicador_ie, inscricao = None, None
+        if fiscal and not recusadas & {TITULO["indicador_ie"], TITULO["inscricao_estadual"]}:
+            inscricao = v.get("inscricao_estadual", "")
+            indicador_ie = v.get("indicador_ie") or (
+                IndicadorIE.CONTRIBUINTE if inscricao else IndicadorIE.NAO_CONTRIBUINTE
+            )
+            erro = erro_ie(indicador_ie, inscricao)
+            if erro:
+                falha("inscricao_estadual", erro)
         responsaveis = "representante" in valores or "carteira" in valores
         representante_id = v.get("representante")
         carteira = v.get("carteira")
@@ -913,7 +967,8 @@ class ImportacaoClientes(TipoImportacao):
             g("crediario"), g("credito_rotativo"), g("canal_preferido"), g("observacoes"),
             complementar, g("profissao", ""), g("time_futebol", ""), g("tamanho_calcado"),
             g("conjuge_nascimento"), responsaveis, representante_id, carteira_id,
-            g("categoria_fiscal"), tabela_id,
+            g("categoria_fiscal"), tabela_id, fiscal, indicador_ie, inscricao,
+            g("consumidor_final"),
         )  # fmt: skip
         registro = RegistroCliente(
             linha=linha,
@@ -1033,7 +1088,8 @@ COLUNAS_STAGING = (
     "situacao_scpc_id", "cnae", "limite_credito", "convenio", "crediario", "credito_rotativo",
     "canal_preferido", "observacoes", "complementar", "profissao", "time_futebol",
     "tamanho_calcado", "conjuge_nascimento", "responsaveis", "representante_id", "carteira_id",
-    "categoria_fiscal_id", "tabela_venda_id",
+    "categoria_fiscal_id", "tabela_venda_id", "fiscal", "indicador_ie", "inscricao_estadual",
+    "consumidor_final",
 )  # fmt: skip
 
 # ON COMMIT DELETE ROWS: every batch transaction starts with empty staging tables.
@@ -1049,7 +1105,8 @@ CREATE TEMP TABLE IF NOT EXISTS imp_cli (
     complementar boolean NOT NULL, profissao varchar(80) NOT NULL,
     time_futebol varchar(60) NOT NULL, tamanho_calcado smallint, conjuge_nascimento date,
     responsaveis boolean NOT NULL, representante_id bigint, carteira_id bigint,
-    categoria_fiscal_id bigint, tabela_venda_id bigint,
+    categoria_fiscal_id bigint, tabela_venda_id bigint, fiscal boolean NOT NULL,
+    indicador_ie varchar(1), inscricao_estadual varchar(20), consumidor_final boolean,
     cliente_id bigint, criado boolean NOT NULL DEFAULT false
 ) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS imp_end (
@@ -1079,7 +1136,7 @@ def _norm(expr: str) -> str:
 _ATUALIZA = (
     "nome", "nome_fantasia", "data_nascimento", "sexo", "status_id", "situacao_scpc_id", "cnae",
     "limite_credito", "convenio", "crediario", "credito_rotativo", "canal_preferido",
-    "observacoes", "categoria_fiscal_id", "tabela_venda_id",
+    "observacoes", "categoria_fiscal_id", "tabela_venda_id", "consumidor_final",
 )  # fmt: skip
 
 # New value of each client column for an existing client `c` given the staging row `s`.
@@ -1097,6 +1154,10 @@ _UPDATE_EXPR: dict[str, str] = {
         c: f"CASE WHEN s.responsaveis THEN s.{c} ELSE c.{c} END"
         for c in ("representante_id", "carteira_id")
     },
+    **{
+        c: f"CASE WHEN s.fiscal THEN s.{c} ELSE c.{c} END"
+        for c in ("indicador_ie", "inscricao_estadual")
+    },
 }
 _SET = ", ".join(f"{c} = {e}" for c, e in _UPDATE_EXPR.items())
 _DIFERENTE = (
@@ -1110,7 +1171,8 @@ _INSERT_COLUNAS = (
     "tamanho_calcado", "conjuge_nascimento", "status_id", "situacao_scpc_id", "cnae",
     "categoria_fiscal_id", "representante_id", "carteira_id", "tabela_venda_id",
     "limite_credito", "convenio", "crediario", "credito_rotativo", "canal_preferido",
-    "observacoes", "versao", "criado_em", "atualizado_em",
+    "observacoes", "indicador_ie", "inscricao_estadual", "consumidor_final", "versao",
+    "criado_em", "atualizado_em",
 )  # fmt: skip
 _INSERT_VALORES = {
     "nome_fantasia": "COALESCE(s.nome_fantasia, '')",
@@ -1122,6 +1184,9 @@ _INSERT_VALORES = {
     "credito_rotativo": "COALESCE(s.credito_rotativo, false)",
     "canal_preferido": "COALESCE(s.canal_preferido, '')",
     "observacoes": "COALESCE(s.observacoes, '')",
+    "indicador_ie": f"COALESCE(s.indicador_ie, '{IndicadorIE.NAO_CONTRIBUINTE.value}')",
+    "inscricao_estadual": "COALESCE(s.inscricao_estadual, '')",
+    "consumidor_final": "COALESCE(s.consumidor_final, true)",
     "versao": "1",
     "criado_em": "now()",
     "atualizado_em": "now()",

@@ -102,6 +102,27 @@ CAMPOS_PESSOA_CONTATO = ("nome", "tipo", "cargo", "email", "telefone")
 _CNAE_RE = re.compile(r"^\d{7}$")
 _IE_MASCARA = re.compile(r"[\s./-]")
 _IE_RE = re.compile(r"^[0-9A-Z]{2,14}$")
+
+
+def normalizar_ie(bruto: str | None) -> str:
+    """Inscrição estadual without its mask, upper case (the form and the import use this)."""
+    return _IE_MASCARA.sub("", bruto or "").upper()
+
+
+def erro_ie(indicador: str, ie: str) -> str | None:
+    """indIEDest (NF-e) × inscrição estadual: a contribuinte has an IE; an "isento" has none.
+    `ie` already normalised. The ONE rule, used by the client form and the client import."""
+    if ie == "ISENTO":
+        return "Para isento, escolha o indicador “Contribuinte isento” e deixe a inscrição vazia."
+    if ie and not _IE_RE.match(ie):
+        return "Inscrição estadual: até 14 números (a máscara é opcional)."
+    if indicador == IndicadorIE.CONTRIBUINTE and not ie:
+        return "Contribuinte do ICMS: informe a inscrição estadual."
+    if indicador == IndicadorIE.ISENTO and ie:
+        return "Contribuinte isento não tem inscrição estadual: deixe vazio."
+    return None
+
+
 _NAO_DIGITO = re.compile(r"\D")
 
 
@@ -216,19 +237,10 @@ def validar_dados_cliente(cliente: Cliente) -> None:
         elif not _CNAE_RE.match(cliente.cnae):
             erros["cnae"] = "CNAE deve ter 7 dígitos (ex.: 4711-3/02)."
 
-    # Inscrição estadual and indIEDest (NF-e): a contribuinte has an IE; an "isento" has none.
-    cliente.inscricao_estadual = _IE_MASCARA.sub("", cliente.inscricao_estadual or "").upper()
-    ie = cliente.inscricao_estadual
-    if ie == "ISENTO":
-        erros["inscricao_estadual"] = (
-            "Para isento, escolha o indicador “Contribuinte isento” e deixe a inscrição vazia."
-        )
-    elif ie and not _IE_RE.match(ie):
-        erros["inscricao_estadual"] = "Inscrição estadual: até 14 números (a máscara é opcional)."
-    elif cliente.indicador_ie == IndicadorIE.CONTRIBUINTE and not ie:
-        erros["inscricao_estadual"] = "Contribuinte do ICMS: informe a inscrição estadual."
-    elif cliente.indicador_ie == IndicadorIE.ISENTO and ie:
-        erros["inscricao_estadual"] = "Contribuinte isento não tem inscrição estadual: deixe vazio."
+    cliente.inscricao_estadual = normalizar_ie(cliente.inscricao_estadual)
+    erro = erro_ie(cliente.indicador_ie, cliente.inscricao_estadual)
+    if erro:
+        erros["inscricao_estadual"] = erro
 
     cliente.codigo_externo = (cliente.codigo_externo or "").strip()
     if cliente.codigo_externo and cliente.origem_id is None:

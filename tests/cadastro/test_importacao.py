@@ -619,3 +619,85 @@ def test_comando_recusa_arquivo_hostil_e_usuario_sem_permissao(registros, admin,
 
     with pytest.raises(CommandError, match="não tem a permissão"):
         call_command("importar_clientes", str(arquivo), "--usuario", "dono")
+
+
+# --- fiscal: indicador da IE, inscrição estadual, consumidor final ----------------------------
+
+
+def _fiscal(cliente: Cliente) -> tuple[str, str, bool]:
+    cliente.refresh_from_db()
+    return cliente.indicador_ie, cliente.inscricao_estadual, cliente.consumidor_final
+
+
+def test_indicador_ie_inscricao_e_consumidor_final_de_clientes_novos(registros, admin):
+    # given rows with the full pair, only the IE, nothing fiscal, and the NF-e codes
+    conteudo = planilha(
+        [
+            linha_cliente(
+                1,
+                **{
+                    "Indicador da IE": "Contribuinte",
+                    "Inscrição estadual": "110.042.490.114",
+                    "Consumidor final": "Não",
+                },
+            ),
+            linha_cliente(2, **{"Inscrição estadual": "110042490114"}),
+            linha_cliente(3),
+            linha_cliente(4, **{"Indicador da IE": "2"}),
+        ]
+    )
+    # when imported
+    imp = importar(conteudo, admin)
+    # then each client carries what the tax engine needs
+    assert (imp.criadas, imp.rejeitadas) == (4, 0), erros_por_linha(imp)
+    por_doc = {c.documento: c for c in Cliente.objects.all()}
+    assert _fiscal(por_doc[cpf(1)]) == ("1", "110042490114", False)
+    assert _fiscal(por_doc[cpf(2)]) == ("1", "110042490114", True)  # IE alone: contribuinte
+    assert _fiscal(por_doc[cpf(3)]) == ("9", "", True)  # the model's defaults
+    assert _fiscal(por_doc[cpf(4)]) == ("2", "", True)
+
+
+def test_regra_da_ie_recusa_a_linha_e_preserva_as_outras(registros, admin):
+    # given an isento with an IE, a contribuinte without one, an unknown indicator, a bad IE
+    conteudo = planilha(
+        [
+            linha_cliente(1, **{"Indicador da IE": "Isento", "Inscrição estadual": "123456"}),
+            linha_cliente(2, **{"Indicador da IE": "Contribuinte"}),
+            linha_cliente(3, **{"Indicador da IE": "Talvez"}),
+            linha_cliente(4, **{"Inscrição estadual": "ISENTO"}),
+            linha_cliente(5, **{"Indicador da IE": "Não contribuinte"}),
+        ]
+    )
+    # when imported
+    imp = importar(conteudo, admin)
+    # then each bad row says why (the client form's words) and the good one is in
+    assert (imp.criadas, imp.rejeitadas) == (1, 4)
+    assert erros_por_linha(imp) == {
+        2: ["Inscrição estadual: Contribuinte isento não tem inscrição estadual: deixe vazio."],
+        3: ["Inscrição estadual: Contribuinte do ICMS: informe a inscrição estadual."],
+        4: [
+            "Indicador da IE: Indicador da IE “Talvez” não encontrado. Use: Contribuinte, "
+            "Isento ou Não contribuinte (1, 2, 9)."
+        ],
+        5: [
+            "Inscrição estadual: Para isento, escolha o indicador “Contribuinte isento” e "
+            "deixe a inscrição vazia."
+        ],
+    }
+    assert Cliente.objects.get().documento == cpf(5)
+
+
+def test_par_indicador_e_inscricao_substitui_e_ausente_mantem(registros, admin):
+    # given two contribuintes with IE, buying for resale
+    campos = {"indicador_ie": "1", "inscricao_estadual": "110042490114", "consumidor_final": False}
+    um = ClienteFactory(documento=cpf(1), **campos)
+    dois = ClienteFactory(documento=cpf(2), **campos)
+    # when one row says "Não contribuinte" only and the other brings no fiscal column
+    imp = importar(
+        planilha([linha_cliente(1, **{"Indicador da IE": "Não contribuinte"}), linha_cliente(2)]),
+        admin,
+    )
+    # then the pair is replaced as a whole for the first and kept for the second
+    assert imp.rejeitadas == 0, erros_por_linha(imp)
+    assert _fiscal(um) == ("9", "", False)
+    assert _fiscal(dois) == ("1", "110042490114", False)
