@@ -84,18 +84,18 @@ class IntervaloDatas(models.Func):
 # --- auxiliary registries (admin) ---------------------------------------------------------
 
 
-# The same abstract registry (código, descrição, ativo) as cadastro's auxiliary registries.
-RegistroProduto = RegistroAuxiliar
+# The same abstract registry (código, descrição, ativo) as cadastro's auxiliary registries
+# (subclassed directly: django-stubs does not see managers through an alias).
 
 
-class Unidade(RegistroProduto):
+class Unidade(RegistroAuxiliar):
     """Unit of measure (UN, CX, KG…); `codigo` is what prints on the NF-e (uCom)."""
 
     casas_decimais = models.PositiveSmallIntegerField(
         "casas decimais", default=0, help_text="0 para unidades indivisíveis (UN, CX)."
     )
 
-    class Meta(RegistroProduto.Meta):
+    class Meta(RegistroAuxiliar.Meta):
         ordering = ["codigo"]
         verbose_name = "unidade"
 
@@ -103,46 +103,46 @@ class Unidade(RegistroProduto):
         return self.codigo
 
 
-class LinhaProduto(RegistroProduto):
-    class Meta(RegistroProduto.Meta):
+class LinhaProduto(RegistroAuxiliar):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "linha de produto"
         verbose_name_plural = "linhas de produto"
 
 
-class GrupoProduto(RegistroProduto):
-    class Meta(RegistroProduto.Meta):
+class GrupoProduto(RegistroAuxiliar):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "grupo de produto"
         verbose_name_plural = "grupos de produto"
 
 
-class Marca(RegistroProduto):
-    class Meta(RegistroProduto.Meta):
+class Marca(RegistroAuxiliar):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "marca"
 
 
-class Modelo(RegistroProduto):
+class Modelo(RegistroAuxiliar):
     marca = models.ForeignKey(Marca, on_delete=models.PROTECT, null=True, blank=True)
 
-    class Meta(RegistroProduto.Meta):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "modelo"
 
 
-class ClassificacaoProduto(RegistroProduto):
-    class Meta(RegistroProduto.Meta):
+class ClassificacaoProduto(RegistroAuxiliar):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "classificação de produto"
         verbose_name_plural = "classificações de produto"
 
 
-class TipoProduto(RegistroProduto):
-    class Meta(RegistroProduto.Meta):
+class TipoProduto(RegistroAuxiliar):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "tipo de produto"
         verbose_name_plural = "tipos de produto"
 
 
-class EspecieProduto(RegistroProduto):
+class EspecieProduto(RegistroAuxiliar):
     """Espécie (fiscal data): how the product is grouped for fiscal parameters."""
 
-    class Meta(RegistroProduto.Meta):
+    class Meta(RegistroAuxiliar.Meta):
         verbose_name = "espécie de produto"
         verbose_name_plural = "espécies de produto"
 
