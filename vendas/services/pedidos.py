@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -92,8 +91,11 @@ def _texto(valor: Any) -> Any:
 
 
 def _travar(pedido_id: int) -> Pedido:
-    """The order row under FOR UPDATE (only that row), with what the calculation reads."""
-    return (
+    """The order row under FOR UPDATE (only that row), with what the calculation reads.
+
+    Not `.get()`: its `LIMIT 21` makes Postgres plan this 10-table join in ~9 ms instead of
+    ~3 ms (measured, bench/pedido.py); the primary key already yields at most one row."""
+    linhas = (
         Pedido.objects.select_for_update(of=("self",))
         .select_related(
             "cliente__tipo_cliente",
@@ -105,8 +107,12 @@ def _travar(pedido_id: int) -> Pedido:
             "armazem",
             "atualizado_por",
         )
-        .get(pk=pedido_id)
+        .filter(pk=pedido_id)
+        .order_by()
     )
+    for pedido in linhas:
+        return pedido
+    raise Pedido.DoesNotExist(f"Pedido {pedido_id} não existe.")
 
 
 def _anular_aprovacao(pedido: Pedido, ator: Usuario) -> None:
@@ -260,34 +266,20 @@ def item_adicionar(
     lote: Lote | None = None,
     data_promessa: Any = None,
 ) -> Calculo:
-    pedido = _para_alterar(pedido_id, versao)
-    if quantidade <= 0:
-        raise ErroPedido("A quantidade deve ser maior que zero.")
-    ultima = ItemPedido.objects.filter(pedido=pedido).aggregate(m=Max("sequencia"))["m"] or 0
-    item = ItemPedido.objects.create(
-        pedido=pedido,
-        sequencia=ultima + 1,
+    """One item (the search form): the shared batch path with one line, so kits explode and
+    the event is the same as for the cart and the paste box."""
+    from vendas.services.catalogo import Linha, itens_adicionar
+
+    linha = Linha(
         produto=produto,
         quantidade=quantidade,
-        unidade_id=produto.unidade_id,
         desconto_percentual=desconto_percentual,
         acrescimo_percentual=acrescimo_percentual,
         novo_preco=novo_preco,
         lote=lote,
         data_promessa=data_promessa,
     )
-    _gravar_versao(pedido, ator)
-    _evento(
-        pedido,
-        TipoEventoPedido.ITEM_INCLUIDO,
-        ator,
-        item=item.sequencia,
-        produto=produto.codigo,
-        quantidade=_texto(quantidade),
-        desconto_percentual=_texto(desconto_percentual),
-        novo_preco=_texto(novo_preco),
-    )
-    return recalcular(pedido)
+    return itens_adicionar(pedido_id=pedido_id, versao=versao, linhas=[linha], ator=ator).calculo
 
 
 CAMPOS_ITEM_EDITAVEIS = (
