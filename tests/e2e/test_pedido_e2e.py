@@ -1,14 +1,18 @@
 """Order entry in a real browser, keyboard only for the rep: choose the client, search and add
 products, change a quantity, give a discount; the closing tab shows a matrix problem and a
-multiple-quantity problem; the rep fixes both, sends the order over their alçada, and the
-supervisor approves it from the queue."""
+multiple-quantity problem; the rep fixes both, sends the order over their alçada, the
+supervisor approves it from the queue, the rep sends the approved version, generates the
+proposal PDF (turned into PNG pages to be looked at) and e-mails it to the client."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from decimal import Decimal
 
-from tests.e2e.conftest import entrar
+from django.core import mail
+
+from tests.e2e.conftest import PASTA_SCREENSHOTS, entrar
 from tests.vendas.conftest import cenario, regra  # noqa: F401  (fixture)
 
 D = Decimal
@@ -49,9 +53,16 @@ def _incluir(page, termo: str, quantidade: str, desconto: str = "") -> None:
 
 
 def test_pedido_pelo_teclado_ate_a_aprovacao(pagina, screenshot, cenario):  # noqa: F811
+    from cadastro.models import ContatoEletronico, EventoConsentimento
     from matrizes.models import Regra
     from produtos.models import Estoque, LinhaProduto, PrecoLista, Produto
     from vendas.models import Pedido
+
+    # (the client buys by e-mail and consented to it: the proposal may go there)
+    ContatoEletronico.objects.create(cliente=cenario.cliente, tipo="email", valor="compras@x.com")
+    EventoConsentimento.objects.create(
+        cliente=cenario.cliente, canal="email", concedido=True, origem="tela"
+    )
 
     # given PIS/COFINS rules only for the hardware and electric lines, and a router of another
     # line (no rule: "problema de matriz"), with price and stock
@@ -169,3 +180,43 @@ def test_pedido_pelo_teclado_ate_a_aprovacao(pagina, screenshot, cenario):  # no
     assert pedido.status == "aprovado"
     assert pedido.eventos.filter(tipo="aprovado").exists()
     contexto.close()
+
+    # when the rep reopens the order and sends the approved version (Ctrl+Enter twice)
+    page.reload()
+    assert "Aprovado" in page.inner_text("#pedido-status")
+    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_load_state("load")
+    page.wait_for_selector(".mensagens")
+    pedido.refresh_from_db()
+    assert pedido.status == "enviado", page.inner_text(".mensagens")
+    screenshot(page, "pedido_10_enviado")
+
+    # and generates the proposal PDF from the documents tab
+    page.click("#tab-documentos")
+    page.click("text=Gerar proposta (PDF)")
+    page.wait_for_selector("#pedido-documentos .etiqueta.ok")
+    screenshot(page, "pedido_11_proposta_pronta")
+    with page.expect_download() as baixado:
+        page.click("#pedido-documentos >> text=Baixar PDF")
+    pdf = PASTA_SCREENSHOTS / "pedido_proposta.pdf"
+    baixado.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "60", str(pdf), str(PASTA_SCREENSHOTS / "pedido_proposta")],
+        check=True,
+    )
+    assert (PASTA_SCREENSHOTS / "pedido_proposta-1.png").exists()
+
+    # then e-mails it to the client's consented address, the PDF attached
+    mail.outbox.clear()
+    page.once("dialog", lambda dialogo: dialogo.accept())
+    page.click("text=Enviar proposta por e-mail")
+    page.wait_for_selector("#pedido-documentos >> text=Enviado para compras@x.com")
+    screenshot(page, "pedido_12_email_enviado")
+    assert [m.to for m in mail.outbox] == [["compras@x.com"]]
+    nome, conteudo, tipo = mail.outbox[0].attachments[0]
+    assert nome.endswith(".pdf")
+    assert tipo == "application/pdf" and conteudo.startswith(b"%PDF")
+    assert pedido.eventos.filter(tipo="email_enviado").exists()
+    assert page.erros_js == []
