@@ -15,6 +15,7 @@ MENU: list[tuple[str, str, str | None]] = [
     ("Produtos", "produtos:produto-lista", "produtos.view_produto"),
     ("Matrizes", "matrizes:regra-lista", "matrizes.view_regra"),
     ("Pedidos", "vendas:pedido-lista", "vendas.view_pedido"),
+    ("Contratos", "vendas:contrato-lista", "vendas.view_contrato"),
 ]
 
 

@@ -46,3 +46,65 @@ class PedidoFilter(df.FilterSet):
         return qs.annotate(cliente_sa=SemAcento("cliente__nome")).filter(
             Q(cliente_sa__contains=sem_acento(valor))
         )
+
+# --- contracts --------------------------------------------------------------------------------
+
+from contas.models import Usuario  # noqa: E402
+from vendas.constants import StatusContrato  # noqa: E402
+from vendas.models import Contrato  # noqa: E402
+
+
+class ContratoFilter(df.FilterSet):
+    """The representative choices are the owners of the portfolios the user sees (one query):
+    the list of names reveals nobody else; a rep sees only themself."""
+
+    busca = df.CharFilter(
+        label="Número, cliente ou descrição",
+        method="filtrar_busca",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "nº, cliente ou descrição"}),
+    )
+    cliente = df.NumberFilter(field_name="cliente_id", widget=forms.HiddenInput)
+    status = df.ChoiceFilter(label="Situação", choices=StatusContrato.choices, empty_label="Todas")
+    vigente_em = df.DateFilter(
+        label="Vigente em", method="filtrar_vigente_em",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    vence_ate = df.DateFilter(
+        field_name="vigencia_fim", lookup_expr="lte", label="Vigência termina até",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    representante = df.ModelChoiceFilter(
+        label="Representante", queryset=Usuario.objects.none(), empty_label="Todos"
+    )
+
+    class Meta:
+        model = Contrato
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        from cadastro.models import Carteira
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            donos = Carteira.objects.visiveis_para(user).values("representante_id")
+            usuarios = Usuario.objects.filter(pk__in=donos)
+            self.filters["representante"].queryset = usuarios.order_by("first_name", "username")
+
+    def filtrar_busca(self, qs: QuerySet[Contrato], nome: str, valor: Any) -> QuerySet[Contrato]:
+        valor = (valor or "").strip()
+        if not valor:
+            return qs
+        if valor.isdigit():
+            return qs.filter(numero=int(valor))
+        termo = sem_acento(valor)
+        return qs.annotate(
+            cliente_sa=SemAcento("cliente__nome"), descricao_sa=SemAcento("descricao")
+        ).filter(Q(cliente_sa__contains=termo) | Q(descricao_sa__contains=termo))
+
+    def filtrar_vigente_em(
+        self, qs: QuerySet[Contrato], nome: str, valor: Any
+    ) -> QuerySet[Contrato]:
+        if not valor:
+            return qs
+        return qs.filter(vigencia_inicio__lte=valor, vigencia_fim__gte=valor)

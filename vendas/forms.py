@@ -150,3 +150,167 @@ class DecisaoForm(VersaoForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+# --- contracts ------------------------------------------------------------------------------
+# numero, status, representante, valor_total and versao are never ModelForm fields: a POST
+# carrying them is ignored (the services assign them). `versao` is the version the user saw.
+
+from cadastro.models import TabelaVenda  # noqa: E402
+from vendas.models import (  # noqa: E402
+    ClienteEntregaContrato,
+    CondicaoPagamento,
+    ContatoContrato,
+    Contrato,
+    ItemContrato,
+    ModalidadeContrato,
+    ProgramacaoContrato,
+    TipoProgramacao,
+)
+from vendas.services.contratos import CAMPOS_CONTATO, CAMPOS_CONTRATO  # noqa: E402
+
+
+def _data(rotulo: str, **kw: Any) -> forms.DateField:
+    return forms.DateField(
+        label=rotulo, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kw
+    )
+
+
+class ContratoForm(forms.ModelForm):
+    """Header of a contract (edit); `ContratoNovoForm` adds the client."""
+
+    versao = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
+    vigencia_inicio = _data("Início da vigência")
+    vigencia_fim = _data("Fim da vigência")
+
+    class Meta:
+        model = Contrato
+        fields = CAMPOS_CONTRATO
+        widgets = {"observacoes": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "condicao_pagamento": "Condição de pagamento",
+            "tabela_venda": "Tabela de venda",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for campo in ("modalidade", "condicao_pagamento", "tabela_venda"):
+            self.fields[campo].empty_label = "—"
+        self.fields["modalidade"].queryset = ModalidadeContrato.objects.filter(ativo=True)
+        self.fields["condicao_pagamento"].queryset = CondicaoPagamento.objects.filter(ativo=True)
+        self.fields["tabela_venda"].queryset = TabelaVenda.objects.filter(ativo=True)
+
+    def clean(self) -> dict[str, Any]:
+        dados = super().clean()
+        inicio, fim = dados.get("vigencia_inicio"), dados.get("vigencia_fim")
+        if inicio and fim and fim < inicio:
+            self.add_error("vigencia_fim", "O fim da vigência não pode ser anterior ao início.")
+        return dados
+
+    def dados(self) -> dict[str, Any]:
+        return {c: self.cleaned_data[c] for c in CAMPOS_CONTRATO}
+
+
+class ContratoNovoForm(ContratoForm):
+    cliente = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": "Escolha o cliente (digite o nome ou o CPF/CNPJ e selecione)."
+    })  # fmt: skip
+
+
+class StatusContratoForm(VersaoForm):
+    status = forms.ChoiceField(choices=Contrato._meta.get_field("status").choices)
+    motivo = forms.CharField(label="Motivo", required=False, max_length=500)
+
+
+class ItemContratoForm(VersaoForm):
+    produto = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        widget=forms.HiddenInput,
+        error_messages={"required": "Escolha o produto na pesquisa."},
+    )
+    quantidade = _decimal("Quantidade contratada", minimo="0.001", max_digits=14,
+                          decimal_places=3)  # fmt: skip
+    preco_unitario = _decimal("Preço contratado", max_digits=16, decimal_places=4)
+    observacao = forms.CharField(label="Observação", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["produto"].queryset = Produto.objects.filter(ativo=True)
+
+
+class ItemContratoAlterarForm(VersaoForm):
+    quantidade = _decimal("Quantidade contratada", minimo="0.001", max_digits=14,
+                          decimal_places=3)  # fmt: skip
+    preco_unitario = _decimal("Preço contratado", max_digits=16, decimal_places=4)
+    observacao = forms.CharField(label="Observação", required=False, max_length=200)
+
+    @classmethod
+    def de(cls, item: ItemContrato, versao: int) -> ItemContratoAlterarForm:
+        return cls(
+            initial={"versao": versao, "quantidade": item.quantidade,
+                     "preco_unitario": item.preco_unitario, "observacao": item.observacao},
+            auto_id=f"item{item.pk}_%s",
+        )  # fmt: skip
+
+
+class ProgramacaoContratoForm(VersaoForm):
+    item = forms.ModelChoiceField(
+        label="Item", queryset=None, empty_label="Escolha o item",  # type: ignore[arg-type]
+        error_messages={"required": "Escolha o item do contrato."},
+    )  # fmt: skip
+    data = _data("Data")
+    quantidade = _decimal("Quantidade", minimo="0.001", max_digits=14, decimal_places=3)
+    tipo = forms.ModelChoiceField(
+        label="Tipo", queryset=None, required=False, empty_label="—",  # type: ignore[arg-type]
+    )  # fmt: skip
+    cliente_entrega = forms.ModelChoiceField(
+        label="Cliente de entrega", queryset=None, required=False,  # type: ignore[arg-type]
+        empty_label="O cliente do contrato",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, contrato: Contrato, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        item = self.fields["item"]
+        item.queryset = ItemContrato.objects.filter(contrato=contrato).select_related("produto")
+        item.label_from_instance = lambda i: (
+            f"{i.sequencia} – {i.produto.codigo} {i.produto.descricao}"
+        )
+        self.fields["tipo"].queryset = TipoProgramacao.objects.filter(ativo=True)
+        entrega = self.fields["cliente_entrega"]
+        entregas = ClienteEntregaContrato.objects.filter(contrato=contrato)
+        entrega.queryset = entregas.select_related("cliente")
+        entrega.label_from_instance = lambda e: e.cliente.nome
+
+
+class EntregaContratoForm(VersaoForm):
+    cliente = forms.IntegerField(widget=forms.HiddenInput, error_messages={
+        "required": "Escolha o cliente de entrega (digite o nome ou o CPF/CNPJ e selecione)."
+    })  # fmt: skip
+    observacao = forms.CharField(label="Observação", required=False, max_length=200)
+
+
+class ContatoContratoForm(forms.ModelForm):
+    versao = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    class Meta:
+        model = ContatoContrato
+        fields = CAMPOS_CONTATO
+
+    def dados(self) -> dict[str, Any]:
+        return {c: self.cleaned_data[c] for c in CAMPOS_CONTATO}
+
+
+class GerarPedidoContratoForm(VersaoForm):
+    programacoes = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        error_messages={
+            "required": "Marque ao menos uma programação prevista para gerar o pedido.",
+            "invalid_choice": "Programação não encontrada ou já atendida.",
+            "invalid_pk_value": "Programação inválida.",
+        },
+    )
+
+    def __init__(self, *args: Any, contrato: Contrato, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programacoes"].queryset = ProgramacaoContrato.objects.filter(
+            item__contrato=contrato
+        )

@@ -157,3 +157,139 @@ def documento_obter(*, user: Usuario, pedido_id: int, pk: int) -> DocumentoGerad
         pedido_id=pedido_id,
         pk=pk,
     )
+
+# --- contracts --------------------------------------------------------------------------------
+
+from typing import Any  # noqa: E402
+
+from django.db.models import Count, Sum  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from vendas.constants import StatusPedido, StatusProgramacao, TipoDocumento  # noqa: E402
+from vendas.models import (  # noqa: E402
+    ClienteEntregaContrato,
+    ContatoContrato,
+    Contrato,
+    EventoContrato,
+    ItemContrato,
+    ProgramacaoContrato,
+)
+
+# Orders that consume a contract's balance: real orders (not quotes) still alive. A quote
+# converted into an order counts through that order, so CONVERTIDO is left out too.
+STATUS_PEDIDO_FORA_DO_SALDO = (StatusPedido.CANCELADO, StatusPedido.CONVERTIDO)
+
+
+def contrato_obter(*, user: Usuario, pk: int) -> Contrato:
+    """The contract if `user` may see it (its client is visible), else 404."""
+    return get_object_or_404(
+        Contrato.objects.visiveis_para(user).select_related(
+            "cliente", "representante", "modalidade", "condicao_pagamento", "tabela_venda",
+            "criado_por",
+        ),
+        pk=pk,
+    )  # fmt: skip
+
+
+def _itens_pedidos_do_contrato(contrato_id: Any) -> QuerySet[ItemPedido]:
+    return ItemPedido.objects.filter(
+        pedido__contrato_id=contrato_id, pedido__tipo=TipoDocumento.PEDIDO, status=StatusItem.ATIVO
+    ).exclude(pedido__status__in=STATUS_PEDIDO_FORA_DO_SALDO)
+
+
+def contrato_quantidades_pedidas(contrato: Contrato) -> dict[int, Decimal]:
+    """{produto_id: quantity ordered under the contract} — ONE aggregate query."""
+    linhas = (
+        _itens_pedidos_do_contrato(contrato.pk)
+        .values("produto_id")
+        .annotate(q=Sum("quantidade"))
+        .order_by()
+    )
+    return {linha["produto_id"]: linha["q"] for linha in linhas}
+
+
+def contrato_itens(contrato: Contrato) -> list[ItemContrato]:
+    """Items with `programado` (non-cancelled scheduling), `pedido` (ordered under the
+    contract, same product) and `saldo` (contracted − ordered): one query for all of it."""
+    qtd = DecimalField(max_digits=18, decimal_places=3)
+    programado = (
+        ProgramacaoContrato.objects.filter(item=OuterRef("pk"))
+        .exclude(status=StatusProgramacao.CANCELADA)
+        .values("item")
+        .annotate(s=Sum("quantidade"))
+        .values("s")
+    )
+    pedido = (
+        _itens_pedidos_do_contrato(OuterRef("contrato_id"))
+        .filter(produto_id=OuterRef("produto_id"))
+        .values("produto_id")
+        .annotate(s=Sum("quantidade"))
+        .values("s")
+    )
+    itens = list(
+        ItemContrato.objects.filter(contrato=contrato)
+        .select_related("produto__unidade")
+        .annotate(
+            programado=Coalesce(Subquery(programado, output_field=qtd), Decimal(0)),
+            pedido=Coalesce(Subquery(pedido, output_field=qtd), Decimal(0)),
+        )
+        .order_by("sequencia")
+    )
+    for item in itens:
+        item.saldo = item.quantidade - item.pedido
+        item.valor = item.quantidade * item.preco_unitario
+    return itens
+
+
+def contrato_programacoes(contrato: Contrato) -> list[ProgramacaoContrato]:
+    """The scheduling by date; `vencida`: still PREVISTA with the date already past."""
+    hoje = timezone.localdate()
+    programacoes = list(
+        ProgramacaoContrato.objects.filter(item__contrato=contrato)
+        .select_related("item__produto__unidade", "tipo", "cliente_entrega__cliente", "pedido")
+        .order_by("data", "item__sequencia", "id")
+    )
+    for p in programacoes:
+        p.vencida = p.status == StatusProgramacao.PREVISTA and p.data < hoje
+    return programacoes
+
+
+def contrato_entregas(contrato: Contrato) -> list[ClienteEntregaContrato]:
+    return list(
+        ClienteEntregaContrato.objects.filter(contrato=contrato)
+        .select_related("cliente")
+        .annotate(n_programacoes=Count("programacoes"))
+        .order_by("cliente__nome", "id")
+    )
+
+
+def contrato_contatos(contrato: Contrato) -> list[ContatoContrato]:
+    return list(ContatoContrato.objects.filter(contrato=contrato))
+
+
+def contrato_pedidos(*, user: Usuario, contrato: Contrato) -> list[Pedido]:
+    """Orders placed under the contract that the user sees (a delivery client outside the
+    user's portfolio hides its order, as everywhere)."""
+    return list(
+        Pedido.objects.visiveis_para(user)
+        .filter(contrato=contrato)
+        .select_related("cliente", "representante")
+        .order_by("-numero")[:200]
+    )
+
+
+def contrato_eventos(contrato: Contrato) -> QuerySet[EventoContrato]:
+    return EventoContrato.objects.filter(contrato=contrato).select_related("ator")
+
+
+def contrato_produtos_buscar(*, contrato: Contrato, termo: str, limite: int = 12) -> list[Produto]:
+    """The order screen's product search (same matching, list price and stock), priced for
+    the contract's client with the contract's table (or the client's) as of today."""
+    tabela = contrato.tabela_venda or contrato.cliente.tabela_venda
+    referencia = Pedido(
+        data=timezone.localdate(),
+        cliente_id=contrato.cliente_id,
+        tabela_venda_id=tabela.pk if tabela else None,
+        armazem_id=tabela.armazem_id if tabela else None,
+    )
+    return produtos_buscar(pedido=referencia, termo=termo, limite=limite)

@@ -39,4 +39,80 @@ urlpatterns = [
     path("<int:pk>/email/", views.pedido_email_view, name="pedido-email"),
     path("<int:pk>/copiar/", views.pedido_copiar_view, name="pedido-copiar"),
     path("<int:pk>/copia/conferir/", views.copia_conferir_view, name="copia-conferir"),
+    # --- contracts ---
+    path(
+        "contratos/",
+        views.ContratoListaView.as_view(url_exportar="vendas:contrato-exportar"),
+        name="contrato-lista",
+    ),
+    path(
+        "contratos/exportar/",
+        views.ContratoListaView.as_view(exportar=True),
+        name="contrato-exportar",
+    ),
+    path("contratos/novo/", views.contrato_novo, name="contrato-novo"),
+    path("contratos/clientes/", views.contrato_cliente_buscar, name="contrato-cliente-buscar"),
+    path("contratos/<int:pk>/", views.contrato_detalhe, name="contrato-detalhe"),
+    path("contratos/<int:pk>/editar/", views.contrato_editar, name="contrato-editar"),
+    path("contratos/<int:pk>/situacao/", views.contrato_status_view, name="contrato-status"),
+    path(
+        "contratos/<int:pk>/produtos/",
+        views.contrato_produto_buscar,
+        name="contrato-produto-buscar",
+    ),
+    path(
+        "contratos/<int:pk>/itens/",
+        views.item_contrato_adicionar_view,
+        name="contrato-item-adicionar",
+    ),
+    path(
+        "contratos/<int:pk>/itens/<int:item>/",
+        views.item_contrato_alterar_view,
+        name="contrato-item-alterar",
+    ),
+    path(
+        "contratos/<int:pk>/itens/<int:item>/remover/",
+        views.item_contrato_remover_view,
+        name="contrato-item-remover",
+    ),
+    path(
+        "contratos/<int:pk>/programacoes/",
+        views.programacao_contrato_incluir_view,
+        name="contrato-programacao-incluir",
+    ),
+    path(
+        "contratos/<int:pk>/programacoes/<int:item>/cancelar/",
+        views.programacao_contrato_cancelar_view,
+        name="contrato-programacao-cancelar",
+    ),
+    path(
+        "contratos/<int:pk>/gerar-pedido/",
+        views.contrato_gerar_pedido_view,
+        name="contrato-gerar-pedido",
+    ),
+    path(
+        "contratos/<int:pk>/entregas/",
+        views.entrega_contrato_incluir_view,
+        name="contrato-entrega-incluir",
+    ),
+    path(
+        "contratos/<int:pk>/entregas/<int:item>/remover/",
+        views.entrega_contrato_remover_view,
+        name="contrato-entrega-remover",
+    ),
+    path(
+        "contratos/<int:pk>/contatos/",
+        views.contato_contrato_incluir_view,
+        name="contrato-contato-incluir",
+    ),
+    path(
+        "contratos/<int:pk>/contatos/<int:item>/",
+        views.contato_contrato_alterar_view,
+        name="contrato-contato-alterar",
+    ),
+    path(
+        "contratos/<int:pk>/contatos/<int:item>/remover/",
+        views.contato_contrato_remover_view,
+        name="contrato-contato-remover",
+    ),
 ]

@@ -2,3 +2,4 @@
 functions from here; private helpers from their module (`vendas.services.pedidos`)."""
 
 from vendas.services.pedidos import *  # noqa: F403
+from vendas.services.contratos import *  # noqa: F403

@@ -1,3 +1,4 @@
 """vendas views, one module per entity family; `vendas/urls.py` imports them from here."""
 
 from vendas.views.pedidos import *  # noqa: F403
+from vendas.views.contratos import *  # noqa: F403
