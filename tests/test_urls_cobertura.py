@@ -178,7 +178,44 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:copia-conferir"] = Caso(do_pedido, post={"versao": "1"})
     # the recalculation job is the supervisors' (shared data): a rep gets 403
     casos["vendas:recalculo-detalhe"] = Caso(_recalculo, escopo="papel")
+    # date scheduling, lots, attachments (the file itself too), quote conversion (pedido)
+    casos["vendas:programacao-painel"] = Caso(do_pedido)
+    casos["vendas:programacao-item"] = Caso(
+        _com_item,
+        post={"versao": "2", "partes-TOTAL_FORMS": "1", "partes-INITIAL_FORMS": "0",
+              "partes-0-data": "2099-01-01", "partes-0-quantidade": "1"},
+    )  # fmt: skip
+    casos["vendas:item-lotes"] = Caso(_com_item)
+    casos["vendas:anexo-incluir"] = Caso(do_pedido, post={"descricao": "x"})
+    casos["vendas:anexo-baixar"] = Caso(_anexo)
+    casos["vendas:anexo-remover"] = Caso(_anexo)
+    casos["vendas:orcamento-converter"] = Caso(_orcamento, post={"versao": "1"})
     return casos
+
+
+def _anexo(p: Any) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from vendas.models import AnexoPedido
+
+    pedido = _pedido(p)
+    anexo = AnexoPedido(
+        pedido=pedido, nome_original="oc.pdf", tamanho=14, tipo_conteudo="application/pdf",
+        enviado_por=p.usuarios["dono"],
+    )  # fmt: skip
+    anexo.arquivo.save("oc.pdf", ContentFile(b"%PDF-1.7 teste"), save=True)
+    return {"pk": pedido.pk, "anexo": anexo.pk}
+
+
+def _orcamento(p: Any) -> dict[str, Any]:
+    from tests.vendas.conftest import criar_pedido
+    from vendas.constants import TipoDocumento
+    from vendas.models import Pedido
+
+    cena = p.fixture("cenario")
+    orcamento = criar_pedido(cena, [(cena.lampada, "1")])
+    Pedido.objects.filter(pk=orcamento.pk).update(tipo=TipoDocumento.ORCAMENTO)
+    return {"pk": orcamento.pk}
 
 
 def _recalculo(p: Any) -> dict[str, Any]:

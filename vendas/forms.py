@@ -314,3 +314,57 @@ class GerarPedidoContratoForm(VersaoForm):
         self.fields["programacoes"].queryset = ProgramacaoContrato.objects.filter(
             item__contrato=contrato
         )
+
+
+# --- item date scheduling, attachments, screen mode (pedido helper) ---------------------------
+
+from django.core.exceptions import ValidationError  # noqa: E402
+
+MODOS_PEDIDO = (("simplificado", "Simplificado"), ("avancado", "Avançado"))
+
+
+class ParteProgramacaoForm(forms.Form):
+    """One part of an item's schedule; a row left empty is ignored, "remover" drops it."""
+
+    data = forms.DateField(
+        label="Data",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    quantidade = _decimal(
+        "Quantidade", minimo="0.001", required=False, max_digits=14, decimal_places=3
+    )
+    remover = forms.BooleanField(label="Remover", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        dados = super().clean() or {}
+        if dados.get("remover"):
+            return dados
+        if bool(dados.get("data")) != bool(dados.get("quantidade")):
+            raise ValidationError("Informe a data e a quantidade da parte (ou deixe ambas vazias).")
+        return dados
+
+
+ProgramacaoFormSet = forms.formset_factory(ParteProgramacaoForm, extra=0, max_num=60)
+
+
+class AnexoPedidoForm(forms.Form):
+    arquivo = forms.FileField(
+        label="Arquivo", error_messages={"required": "Escolha o arquivo a anexar."}
+    )
+    descricao = forms.CharField(label="Descrição", max_length=120, required=False)
+
+    def clean_arquivo(self) -> Any:
+        from vendas.services.anexos import validar_anexo
+        from vendas.services.pedidos import ErroPedido
+
+        arquivo = self.cleaned_data["arquivo"]
+        try:
+            validar_anexo(arquivo)
+        except ErroPedido as erro:
+            raise ValidationError(erro.mensagem) from erro
+        return arquivo
+
+
+class ModoPedidoForm(forms.Form):
+    modo = forms.ChoiceField(choices=MODOS_PEDIDO)

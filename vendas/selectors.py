@@ -293,3 +293,60 @@ def contrato_produtos_buscar(*, contrato: Contrato, termo: str, limite: int = 12
         armazem_id=tabela.armazem_id if tabela else None,
     )
     return produtos_buscar(pedido=referencia, termo=termo, limite=limite)
+
+
+# --- items: lots, date scheduling; attachments (pedido helper) ---------------------------------
+
+from produtos.models import Lote  # noqa: E402
+from vendas.models import AnexoPedido, ProgramacaoItem  # noqa: E402
+
+
+def item_obter(*, pedido: Pedido, pk: int) -> ItemPedido:
+    """An item of an order already obtained through `pedido_obter` (visibility), else 404."""
+    return get_object_or_404(
+        ItemPedido.objects.select_related("produto__unidade", "lote"), pedido=pedido, pk=pk
+    )
+
+
+def lotes_do_item(*, pedido: Pedido, item: ItemPedido) -> list[Lote]:
+    """The product's lots in the order's warehouse, first to expire first (FEFO), each marked
+    `vencido` (expired on the order's date) and `suficiente` (holds the item's quantity)."""
+    if pedido.armazem_id is None:
+        return []
+    necessario = item.quantidade * (item.fator or 1)
+    lotes = list(
+        Lote.objects.filter(produto_id=item.produto_id, armazem_id=pedido.armazem_id).order_by(
+            "validade", "numero"
+        )[:50]
+    )
+    for lote in lotes:
+        lote.vencido = lote.vencido_em(pedido.data)  # type: ignore[attr-defined]
+        lote.suficiente = lote.quantidade >= necessario  # type: ignore[attr-defined]
+    return lotes
+
+
+def estoque_do_item(*, pedido: Pedido, item: ItemPedido) -> Decimal | None:
+    """Available stock (quantity − reserved) of the item's product in the order's warehouse."""
+    linha = (
+        Estoque.objects.filter(
+            produto_id=item.produto_id,
+            armazem_id=pedido.armazem_id,
+            unidade_id=item.produto.unidade_id,
+        )
+        .values_list("quantidade", "reservado")
+        .first()
+    )
+    return linha[0] - linha[1] if linha else None
+
+
+def pedido_programacoes(pedido: Pedido) -> list[ProgramacaoItem]:
+    return list(ProgramacaoItem.objects.filter(item__pedido=pedido).order_by("item_id", "data"))
+
+
+def pedido_anexos(pedido: Pedido) -> list[AnexoPedido]:
+    return list(AnexoPedido.objects.filter(pedido=pedido).select_related("enviado_por")[:200])
+
+
+def anexo_obter(*, pedido: Pedido, pk: int) -> AnexoPedido:
+    """An attachment of an order already obtained through `pedido_obter`, else 404."""
+    return get_object_or_404(AnexoPedido, pedido=pedido, pk=pk)

@@ -39,6 +39,19 @@ urlpatterns = [
     path("<int:pk>/email/", views.pedido_email_view, name="pedido-email"),
     path("<int:pk>/copiar/", views.pedido_copiar_view, name="pedido-copiar"),
     path("<int:pk>/copia/conferir/", views.copia_conferir_view, name="copia-conferir"),
+    # --- items: date scheduling, lots; attachments; quote conversion; screen mode ---
+    path("modo/", views.pedido_modo_view, name="pedido-modo"),
+    path("<int:pk>/programacao/", views.programacao_painel, name="programacao-painel"),
+    path(
+        "<int:pk>/itens/<int:item>/programacao/",
+        views.programacao_item,
+        name="programacao-item",
+    ),
+    path("<int:pk>/itens/<int:item>/lotes/", views.item_lotes, name="item-lotes"),
+    path("<int:pk>/anexos/", views.anexo_incluir_view, name="anexo-incluir"),
+    path("<int:pk>/anexos/<int:anexo>/", views.anexo_baixar, name="anexo-baixar"),
+    path("<int:pk>/anexos/<int:anexo>/remover/", views.anexo_remover_view, name="anexo-remover"),
+    path("<int:pk>/converter/", views.orcamento_converter_view, name="orcamento-converter"),
     # --- contracts ---
     path(
         "contratos/",

@@ -2,7 +2,7 @@
  * warning. No inline JS (CSP). The map is printed on the buttons and in the "?" dialog:
  *   F2 product search · F3 product lookup · F4 payment condition / client lookup
  *   ↓ ↑ Enter in a result list · Enter = next field (last field: submit) · Esc = cancel
- *   1…7 tabs (outside fields) · Ctrl+Enter send (closing tab) · ? shortcuts
+ *   1…9 tabs (outside fields) · Ctrl+Enter send (closing tab) · ? shortcuts
  */
 (function () {
   "use strict";
@@ -209,7 +209,7 @@
     if (emCampo(el)) { return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     if (ev.key === "?") { ev.preventDefault(); alternarAtalhos(); return; }
-    if (/^[1-7]$/.test(ev.key)) {
+    if (/^[1-9]$/.test(ev.key)) {
       var abas = document.querySelectorAll("[data-aba]");
       var n = parseInt(ev.key, 10);
       if (abas.length >= n) { ev.preventDefault(); abrirAba(abas[n - 1].getAttribute("data-aba")); }

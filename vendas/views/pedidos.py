@@ -79,6 +79,8 @@ ABAS = (
     ("fechamento", "Fechamento"),
     ("historico", "Histórico"),
     ("documentos", "Documentos"),
+    ("programacao", "Programação de datas"),
+    ("anexos", "Anexos"),
 )
 
 
@@ -243,6 +245,9 @@ def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPed
         form_enviar=EnviarForm(initial={"versao": pedido.versao}),
         documentos=_documentos(pedido),
     )
+    from vendas.views.itens import contexto_abas  # programação, anexos, conversion, mode
+
+    ctx.update(contexto_abas(request, pedido, itens, ctx["pode_alterar"]))
     return ctx
 
 

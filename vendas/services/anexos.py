@@ -1,0 +1,141 @@
+"""Attachments of an order (seed "Aba anexos"): upload, removal, the checks on the file.
+
+The same guard as the product attachments (produtos): `ANEXO_TAMANHO_MAXIMO`, the accepted
+extensions and their leading bytes (`TIPOS_ANEXO`), plus `crm.arquivos.verificar_xlsx` for
+spreadsheets (no macros, zip bombs or XML entities reach a colleague's Excel). Files are
+stored under a random name and served only by `vendas.views.anexos.anexo_baixar`, through the
+order's visibility — never from MEDIA_URL.
+
+An attachment does not change what was sold: it does not bump the order's version (an approval
+stays valid), but each upload and removal is a PedidoEvento.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from contas.constants import Papel
+from crm.arquivos import ArquivoRecusado, verificar_xlsx
+from produtos.constants import ANEXO_TAMANHO_MAXIMO
+from produtos.forms import TIPOS_ANEXO
+from vendas.constants import StatusPedido, TipoEventoPedido
+from vendas.models import AnexoPedido, Pedido
+from vendas.services.pedidos import ErroPedido, _evento
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from contas.models import Usuario
+
+__all__ = ["anexo_incluir", "anexo_remover", "pode_remover_anexo", "validar_anexo"]
+
+MB = 1024 * 1024
+
+
+def validar_anexo(arquivo: UploadedFile) -> tuple[str, str]:
+    """(original name, content type) of an acceptable file, else ErroPedido (pt-BR)."""
+    if arquivo.size is None or arquivo.size == 0:
+        raise ErroPedido("O arquivo está vazio.")
+    if arquivo.size > ANEXO_TAMANHO_MAXIMO:
+        raise ErroPedido(
+            f"O arquivo excede o tamanho máximo de {ANEXO_TAMANHO_MAXIMO // MB} MB "
+            f"({arquivo.size / MB:.1f} MB)."
+        )
+    nome = Path(arquivo.name or "").name[:255]
+    extensao = Path(nome).suffix.lower()
+    if extensao not in TIPOS_ANEXO:
+        aceitos = ", ".join(sorted(e.lstrip(".") for e in TIPOS_ANEXO))
+        raise ErroPedido(f"Tipo de arquivo não aceito. Envie: {aceitos}.")
+    tipo, assinaturas = TIPOS_ANEXO[extensao]
+    arquivo.seek(0)
+    inicio = arquivo.read(16)
+    arquivo.seek(0)
+    if assinaturas and not any(inicio.startswith(a) for a in assinaturas):
+        raise ErroPedido("O conteúdo do arquivo não corresponde à extensão.")
+    if not assinaturas and b"\x00" in inicio:
+        raise ErroPedido("O conteúdo do arquivo não corresponde à extensão.")
+    if extensao == ".xlsx":
+        try:
+            verificar_xlsx(arquivo, tamanho_maximo=ANEXO_TAMANHO_MAXIMO)  # type: ignore[arg-type]
+        except ArquivoRecusado as erro:
+            raise ErroPedido(erro.mensagem) from erro
+    return nome, tipo
+
+
+def _pedido(pedido_id: int, ator: Usuario) -> Pedido:
+    pedido = (
+        Pedido.objects.visiveis_para(ator)
+        .select_for_update(of=("self",))
+        .filter(pk=pedido_id)
+        .first()
+    )
+    if pedido is None:
+        raise ErroPedido("Pedido não encontrado.")
+    return pedido
+
+
+@transaction.atomic
+def anexo_incluir(
+    *, pedido_id: int, arquivo: UploadedFile, descricao: str = "", ator: Usuario
+) -> AnexoPedido:
+    """Attach a checked file to an order the user sees (not to a cancelled one)."""
+    pedido = _pedido(pedido_id, ator)
+    if pedido.status == StatusPedido.CANCELADO:
+        raise ErroPedido("O pedido está cancelado: não recebe anexos.")
+    nome, tipo = validar_anexo(arquivo)
+    anexo = AnexoPedido(
+        pedido=pedido,
+        descricao=descricao.strip()[:120],
+        nome_original=nome,
+        tamanho=arquivo.size or 0,
+        tipo_conteudo=tipo,
+        enviado_por=ator,
+    )
+    conteudo: IO[Any] = arquivo
+    anexo.arquivo.save(nome, conteudo, save=False)  # type: ignore[arg-type]
+    # The file is written before the row: if the row fails, remove the orphan file. (An outer
+    # transaction rolled back later would leave it; no caller wraps this service.)
+    guardado, storage = anexo.arquivo.name, anexo.arquivo.storage
+    try:
+        anexo.save()
+        _evento(
+            pedido,
+            TipoEventoPedido.ANEXO_INCLUIDO,
+            ator,
+            anexo=anexo.pk,
+            nome=nome,
+            descricao=anexo.descricao,
+            tamanho=anexo.tamanho,
+        )
+    except Exception:
+        storage.delete(guardado)
+        raise
+    return anexo
+
+
+def pode_remover_anexo(anexo: AnexoPedido, user: Usuario) -> bool:
+    """Who sent it, or a supervisor/administrator (who already sees the order)."""
+    if user.is_superuser or (anexo.enviado_por_id and anexo.enviado_por_id == user.pk):
+        return True
+    return user.groups.filter(name__in=(Papel.SUPERVISOR, Papel.ADMINISTRADOR)).exists()
+
+
+@transaction.atomic
+def anexo_remover(*, pedido_id: int, anexo_id: int, ator: Usuario) -> Pedido:
+    """Remove an attachment: only who sent it or a supervisor. The file goes once the
+    removal commits (a rollback keeps both)."""
+    pedido = _pedido(pedido_id, ator)
+    anexo = AnexoPedido.objects.filter(pedido=pedido, pk=anexo_id).first()
+    if anexo is None:
+        raise ErroPedido("Anexo não encontrado neste pedido.")
+    if not pode_remover_anexo(anexo, ator):
+        raise ErroPedido("Só quem enviou o anexo ou um supervisor pode removê-lo.")
+    nome, storage = anexo.arquivo.name, anexo.arquivo.storage
+    dados = {"anexo": anexo.pk, "nome": anexo.nome_original, "descricao": anexo.descricao}
+    anexo.delete()
+    _evento(pedido, TipoEventoPedido.ANEXO_REMOVIDO, ator, **dados)
+    transaction.on_commit(lambda: storage.delete(nome))
+    return pedido
