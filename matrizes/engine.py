@@ -351,6 +351,13 @@ def faixa_para(percentual: Decimal, faixas: Sequence[Faixa]) -> Faixa | None:
 # ---------------------------------------------------------------------------------------------
 
 
+def _arredondar_valor(valor: Decimal) -> Decimal:
+    """`arredondar`, sem o custo da chamada para o `ZERO` padrão dos campos opcionais (já com
+    duas casas: arredondá-lo dá ele mesmo). Frete, seguro e outras de 500 itens são quase
+    sempre esse ZERO."""
+    return valor if valor is ZERO else arredondar(valor)
+
+
 def _pct(base: Decimal, aliquota: Decimal) -> Decimal:
     return arredondar(base * aliquota / CEM)
 
@@ -388,6 +395,15 @@ def _problema_dependencia(numero: int, imposto: str, depende_de: str) -> Problem
 
 def _validar_item(item: ItemEntrada, numero: int) -> list[Problema]:
     """Entradas que impedem qualquer cálculo de imposto do item."""
+    if (
+        item.quantidade > 0
+        and item.preco_unitario >= 0
+        and item.desconto_item >= 0
+        and item.frete_item >= 0
+        and item.seguro >= 0
+        and item.outras >= 0
+    ):
+        return []  # o caso comum, sem montar as listas abaixo
     problemas: list[Problema] = []
     if item.quantidade <= 0:
         problemas.append(
@@ -686,8 +702,8 @@ def _margens_item(
     custo = arredondar(item.custo_unitario * item.quantidade)
     mb = rol - custo
     comissao = _pct(v_prod - v_desc, item.percentual_comissao)
-    custo_frete = arredondar(item.custo_frete)
-    custo_financeiro = arredondar(item.custo_financeiro)
+    custo_frete = _arredondar_valor(item.custo_frete)
+    custo_financeiro = _arredondar_valor(item.custo_financeiro)
     mc = mb - comissao - custo_frete - custo_financeiro
     return _montar_margens(
         receita, impostos, custo, mb, comissao, custo_frete, custo_financeiro, mc
@@ -730,10 +746,10 @@ def _calcular_item(
     problemas = _validar_item(item, numero)
     valido = not problemas
     v_prod = arredondar(item.quantidade * item.preco_unitario)
-    v_desc = arredondar(item.desconto_item) + desconto_rateado
-    v_frete = arredondar(item.frete_item) + frete_rateado
-    v_seg = arredondar(item.seguro)
-    v_outro = arredondar(item.outras)
+    v_desc = _arredondar_valor(item.desconto_item) + desconto_rateado
+    v_frete = _arredondar_valor(item.frete_item) + frete_rateado
+    v_seg = _arredondar_valor(item.seguro)
+    v_outro = _arredondar_valor(item.outras)
     q_trib, v_un_trib, outros = _conversao_e_multiplo(item, numero)
     problemas.extend(outros)
     if valido and v_desc > v_prod:

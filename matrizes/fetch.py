@@ -58,8 +58,10 @@ if TYPE_CHECKING:
     from contas.models import Usuario
     from produtos.models import Produto, Unidade
 
-ZERO = Decimal("0.00")
+# O mesmo objeto ZERO do motor: os campos opcionais que ficam nele o motor não re-arredonda.
+ZERO = engine.ZERO
 CEM = Decimal("100")
+UM = Decimal("1")
 
 # Nome da matriz nas mensagens do motor → tipo de matriz que responde.
 MATRIZ_DO_MOTOR: dict[str, str] = {
@@ -182,9 +184,11 @@ def carregar_regras(perguntas: Sequence[Pergunta], *, relacionados: bool = False
     qs = Regra.objects.filter(
         matriz__in={p.matriz for p in perguntas}, vigencia_inicio__lte=max(datas)
     ).filter(Q(vigencia_fim__isnull=True) | Q(vigencia_fim__gte=min(datas)))
+    # As perguntas de um pedido repetem o mesmo dicionário de chaves (um por produto).
+    todas_chaves = list({id(p.chaves): p.chaves for p in perguntas}.values())
     for dimensao in DIMENSOES:
         coluna = f"{dimensao}_id" if dimensao in DIMENSOES_FK else dimensao
-        valores = {p.chaves[dimensao] for p in perguntas if p.chaves.get(dimensao) is not None}
+        valores = {c[dimensao] for c in todas_chaves if c.get(dimensao) is not None}
         condicao = Q(**{f"{coluna}__isnull": True})
         if valores:
             condicao |= Q(**{f"{coluna}__in": sorted(valores, key=str)})
@@ -204,6 +208,11 @@ def casa(regra: Regra, pergunta: Pergunta) -> bool:
     return regra.na_faixa(pergunta.percentual)
 
 
+# Dimensões pelas quais `resolver` indexa as regras de cada matriz: as do produto, que separam
+# as regras que um pedido carrega (todos os itens têm o mesmo contexto; cada um, o seu produto).
+_DIMENSOES_INDICE = ("produto", "ncm")
+
+
 @dataclass(frozen=True, slots=True)
 class _Candidata:
     """Uma regra pré-processada para `resolver`: as dimensões preenchidas já extraídas, para
@@ -212,11 +221,18 @@ class _Candidata:
     regra: Regra
     dimensoes: tuple[tuple[str, Any], ...]
     especificidade: int
+    indice: tuple[Any, ...]
 
     @classmethod
     def de(cls, regra: Regra) -> _Candidata:
         preenchidas = tuple((d, v) for d in DIMENSOES if (v := regra.valor_dimensao(d)) is not None)
-        return cls(regra=regra, dimensoes=preenchidas, especificidade=len(preenchidas))
+        valores = dict(preenchidas)
+        return cls(
+            regra=regra,
+            dimensoes=preenchidas,
+            especificidade=len(preenchidas),
+            indice=tuple(valores.get(d) for d in _DIMENSOES_INDICE),
+        )
 
     def casa(self, pergunta: Pergunta) -> bool:
         regra = self.regra
@@ -229,6 +245,40 @@ class _Candidata:
         return regra.na_faixa(pergunta.percentual)
 
 
+class _Indice:
+    """As candidatas de uma matriz na ordem de `resolver` (mais específica antes, depois pk),
+    repartidas pelo valor que dão a `_DIMENSOES_INDICE` (None = vale para qualquer valor).
+
+    Uma pergunta só casa com regras cujo produto é o dela ou vazio e cujo NCM é o dela ou
+    vazio: olha 4 grupos em vez de todas as regras da matriz (com 50 produtos e uma regra por
+    produto, 50 verificações por pergunta viram 1 ou 2)."""
+
+    __slots__ = ("grupos",)
+
+    def __init__(self, candidatas: Sequence[_Candidata]) -> None:
+        self.grupos: dict[tuple[Any, ...], list[tuple[int, _Candidata]]] = defaultdict(list)
+        for ordem, candidata in enumerate(candidatas):
+            self.grupos[candidata.indice].append((ordem, candidata))
+
+    def casam(self, pergunta: Pergunta) -> list[_Candidata]:
+        chaves = pergunta.chaves
+        produto, ncm = (chaves.get(d) for d in _DIMENSOES_INDICE)
+        grupos = self.grupos
+        achadas = [
+            par
+            for chave in {(produto, ncm), (produto, None), (None, ncm), (None, None)}
+            if chave in grupos
+            for par in grupos[chave]
+            if par[1].casa(pergunta)
+        ]
+        achadas.sort(key=_ordem)
+        return [candidata for _ordem_, candidata in achadas]
+
+
+def _ordem(par: tuple[int, _Candidata]) -> int:
+    return par[0]
+
+
 def resolver(
     perguntas: Sequence[Pergunta], regras: Iterable[Regra] | None = None
 ) -> list[Resposta]:
@@ -238,11 +288,14 @@ def resolver(
     por_matriz: dict[str, list[_Candidata]] = defaultdict(list)
     for regra in regras:
         por_matriz[regra.matriz].append(_Candidata.de(regra))
-    for lista in por_matriz.values():
+    indices: dict[str, _Indice] = {}
+    for matriz, lista in por_matriz.items():
         lista.sort(key=lambda c: (-c.especificidade, c.regra.pk))
+        indices[matriz] = _Indice(lista)
+    nenhum = _Indice(())
     respostas = []
     for pergunta in perguntas:
-        candidatas = [c for c in por_matriz[pergunta.matriz] if c.casa(pergunta)]
+        candidatas = indices.get(pergunta.matriz, nenhum).casam(pergunta)
         topo = [c.regra for c in candidatas if c.especificidade == candidatas[0].especificidade]
         respostas.append(
             Resposta(
@@ -335,6 +388,23 @@ class Montagem:
     respostas_pedido: dict[str, Resposta]
     problemas_itens: tuple[tuple[Problema, ...], ...]
     problemas_pedido: tuple[Problema, ...]
+    # As regras carregadas das matrizes de `montar_pedido(carregar=…)`.
+    regras: tuple[Regra, ...] = ()
+
+
+def destinatario_do_cliente(cliente: Cliente) -> tuple[bool, bool]:
+    """(contribuinte do ICMS, consumidor final) do cadastro do cliente, nunca de CPF × CNPJ.
+
+    Contribuinte: o indicador da IE (indIEDest da NF-e) é 1; 2 (isento de inscrição) e
+    9 (não contribuinte) não são. Consumidor final: o campo do cadastro, exceto para o não
+    contribuinte, que sempre é — a SEFAZ rejeita NF-e com indIEDest = 9 e indFinal = 0
+    (rejeição 696, "Operação com não contribuinte deve indicar operação com consumidor
+    final"), então um cadastro dizendo o contrário não pode mudar os impostos."""
+    from cadastro.constants import IndicadorIE
+
+    if cliente.indicador_ie == IndicadorIE.NAO_CONTRIBUINTE:
+        return False, True
+    return cliente.indicador_ie == IndicadorIE.CONTRIBUINTE, bool(cliente.consumidor_final)
 
 
 def chaves_do_produto(produto: Produto) -> tuple[dict[str, Any], dict[str, str]]:
@@ -381,6 +451,23 @@ def perguntas_do_item(
         )
         for matriz in MATRIZES_DO_ITEM
     ]
+
+
+def _perguntas_do_produto(
+    contexto: Contexto,
+    chaves_ctx: Mapping[str, Any],
+    rotulos_ctx: Mapping[str, str],
+    produto: Produto,
+    matrizes: Sequence[str],
+) -> dict[str, Pergunta]:
+    """As perguntas de `perguntas_do_item` sem percentual, com o contexto já calculado."""
+    chaves_prod, rotulos_prod = chaves_do_produto(produto)
+    chaves = {**chaves_ctx, **chaves_prod}
+    rotulos = {**rotulos_ctx, **rotulos_prod}
+    return {
+        matriz: Pergunta(matriz=matriz, data=contexto.data, chaves=chaves, rotulos=rotulos)
+        for matriz in matrizes
+    }
 
 
 def perguntas_do_pedido(contexto: Contexto, matrizes: Sequence[str]) -> list[Pergunta]:
@@ -458,43 +545,69 @@ def montar_pedido(
     chave_rateio_frete: str = "valor",
     faixa_margem_bruta: Intervalo | None = None,
     faixa_margem_contribuicao: Intervalo | None = None,
+    carregar: Sequence[str] = (),
 ) -> Montagem:
     """Pergunta às matrizes por todos os itens de uma vez e monta a `PedidoEntrada`.
 
     Consultas: 1 para as regras de todos os itens e do pedido, +1 para os fatores de conversão
     se algum item for vendido noutra unidade — o mesmo número para 5 ou 500 itens. Os produtos
     chegam carregados (com `linha` e `unidade`, via select_related) de quem chama.
+
+    `carregar`: outras matrizes que quem chama vai perguntar pelos mesmos itens depois (a
+    alçada, que depende do desconto efetivo): as regras delas vêm na mesma consulta e ficam em
+    `Montagem.regras`, para `resolver` sem consultar de novo.
     """
     from produtos.models import FatorConversao
 
     total_produtos = sum((i.quantidade * i.preco_unitario for i in itens), Decimal(0))
-    # Itens do mesmo produto com o mesmo desconto fazem as mesmas perguntas: cada grupo de
-    # perguntas é feito e respondido uma vez (um pedido de 500 itens de 50 produtos faz ~300
-    # perguntas em vez de 3.000); os itens do grupo compartilham as respostas.
-    grupos: dict[tuple[Any, Decimal], list[Pergunta]] = {}
+    chaves_ctx, rotulos_ctx = contexto.chaves()
+    # As matrizes sem faixa respondem pelo produto; a comissão (com faixa), pelo produto e pelo
+    # percentual de desconto. Cada pergunta é feita e respondida uma vez e os itens do mesmo
+    # produto compartilham as respostas: um pedido de 500 itens de 50 produtos faz 250
+    # perguntas por produto + 1 por (produto, percentual), em vez de 3.000.
+    por_produto: dict[Any, dict[str, Pergunta]] = {}
+    grupos: dict[tuple[Any, Decimal], dict[str, Pergunta]] = {}
     chaves_itens: list[tuple[Any, Decimal]] = []
     for i in itens:
         percentual = percentual_desconto_item(i, desconto_cabecalho, total_produtos)
         chave = (i.produto.pk, percentual)
         if chave not in grupos:
-            grupos[chave] = perguntas_do_item(contexto, i.produto, percentual_desconto=percentual)
+            do_produto = por_produto.get(i.produto.pk)
+            if do_produto is None:
+                do_produto = por_produto[i.produto.pk] = _perguntas_do_produto(
+                    contexto, chaves_ctx, rotulos_ctx, i.produto, (*MATRIZES_DO_ITEM, *carregar)
+                )
+            grupos[chave] = {
+                matriz: (
+                    replace(do_produto[matriz], percentual=percentual)
+                    if DEFINICOES[matriz].faixa
+                    else do_produto[matriz]
+                )
+                for matriz in MATRIZES_DO_ITEM
+            }
         chaves_itens.append(chave)
     perguntas_pedido = perguntas_do_pedido(contexto, [TipoMatriz.VALOR_MINIMO])
-    todas = [p for grupo in grupos.values() for p in grupo] + perguntas_pedido
-    regras = carregar_regras(todas)
-    respostas = resolver(todas, regras)
-    respostas_grupo: dict[tuple[Any, Decimal], dict[str, Resposta]] = {}
-    posicao = 0
-    for chave, grupo in grupos.items():
-        respostas_grupo[chave] = {
-            r.pergunta.matriz: r for r in respostas[posicao : posicao + len(grupo)]
-        }
-        posicao += len(grupo)
-    respostas_pedido = {r.pergunta.matriz: r for r in respostas[posicao:]}
-    por_item: list[dict[str, Resposta]] = [respostas_grupo[c] for c in chaves_itens]
-    regras_item: dict[tuple[Any, Decimal], RegraItem] = {
-        chave: regra_item(resp) for chave, resp in respostas_grupo.items()
+    unicas = [
+        p for grupo in por_produto.values() for m, p in grupo.items() if m in MATRIZES_DO_ITEM
+    ]
+    unicas += [p for grupo in grupos.values() for m, p in grupo.items() if DEFINICOES[m].faixa]
+    unicas += perguntas_pedido
+    # As perguntas de `carregar` (sem faixa, mesmas chaves) só ampliam a consulta das regras.
+    extras = [p for g in por_produto.values() for m, p in g.items() if m not in MATRIZES_DO_ITEM]
+    regras = carregar_regras(unicas + extras)
+    por_pergunta = {id(r.pergunta): r for r in resolver(unicas, regras)}
+    respostas_grupo: dict[tuple[Any, Decimal], dict[str, Resposta]] = {
+        chave: {m: por_pergunta[id(p)] for m, p in grupo.items()} for chave, grupo in grupos.items()
     }
+    respostas_pedido = {p.matriz: por_pergunta[id(p)] for p in perguntas_pedido}
+    por_item: list[dict[str, Resposta]] = [respostas_grupo[c] for c in chaves_itens]
+    # A regra fiscal de um item só depende das matrizes sem faixa: uma por produto.
+    regras_produto: dict[Any, RegraItem] = {}
+    regras_item: dict[tuple[Any, Decimal], RegraItem] = {}
+    for chave, resp in respostas_grupo.items():
+        if chave[0] not in regras_produto:
+            regras_produto[chave[0]] = regra_item(resp)
+        regras_item[chave] = regras_produto[chave[0]]
 
     # Unidade de venda: a da matriz (ou a do produto); o fator vem do cadastro do produto.
     unidades: list[Unidade | None] = []
@@ -517,24 +630,35 @@ def montar_pedido(
         for cadastrado in FatorConversao.objects.filter(filtro):
             fatores[(cadastrado.produto_id, cadastrado.unidade_origem_id)] = cadastrado
 
+    # Problemas das respostas: só os grupos em que alguma matriz não respondeu têm algum.
+    ignorar = (TipoMatriz.IPI, TipoMatriz.ICMS, TipoMatriz.PIS_COFINS, TipoMatriz.ICMS_ST)
+    com_problema = {
+        chave
+        for chave, resp in respostas_grupo.items()
+        if any(r.regra is None for r in resp.values())
+    }
+    comissoes: dict[tuple[Any, Decimal], Decimal] = {}
+    for chave, resp in respostas_grupo.items():
+        comissao = resp[TipoMatriz.COMISSAO].regra
+        comissoes[chave] = (_limpo(comissao.percentual) or ZERO) if comissao else ZERO
     entradas: list[ItemEntrada] = []
     problemas_itens: list[tuple[Problema, ...]] = []
     for numero, (item, resp, unidade, chave) in enumerate(
         zip(itens, por_item, unidades, chaves_itens, strict=True), start=1
     ):
+        produto = item.produto
         regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
-        fator: Decimal | None = Decimal("1")
-        multiplo: Decimal | None = item.produto.multiplo_venda
+        fator: Decimal | None = UM
+        multiplo: Decimal | None = produto.multiplo_venda
         if unidade is not None:
-            conversao = fatores.get((item.produto.pk, unidade.pk))
+            conversao = fatores.get((produto.pk, unidade.pk))
             fator = conversao.fator if conversao else None
             multiplo = conversao.multiplo_venda if conversao else None
         if regra_unidade is not None and regra_unidade.multiplo is not None:
             multiplo = regra_unidade.multiplo
-        comissao = resp[TipoMatriz.COMISSAO].regra
         entradas.append(
             ItemEntrada(
-                codigo=item.produto.codigo,
+                codigo=produto.codigo,
                 quantidade=item.quantidade,
                 preco_unitario=item.preco_unitario,
                 regra=regras_item[chave],
@@ -542,29 +666,20 @@ def montar_pedido(
                 frete_item=item.frete_item,
                 seguro=item.seguro,
                 outras=item.outras,
-                peso=item.produto.peso_bruto or Decimal(0),
+                peso=produto.peso_bruto or Decimal(0),
                 fator_conversao=fator,
                 multiplo=multiplo,
-                origem=int(item.produto.origem),
+                origem=int(produto.origem),
                 custo_unitario=item.custo_unitario,
-                percentual_comissao=(_limpo(comissao.percentual) or ZERO) if comissao else ZERO,
+                percentual_comissao=comissoes[chave],
                 custo_frete=item.custo_frete,
                 custo_financeiro=item.custo_financeiro,
             )
         )
         problemas_itens.append(
-            tuple(
-                _problemas_das_respostas(
-                    resp,
-                    numero,
-                    ignorar_ausencia=(
-                        TipoMatriz.IPI,
-                        TipoMatriz.ICMS,
-                        TipoMatriz.PIS_COFINS,
-                        TipoMatriz.ICMS_ST,
-                    ),
-                )
-            )
+            tuple(_problemas_das_respostas(resp, numero, ignorar_ausencia=ignorar))
+            if chave in com_problema
+            else ()
         )
 
     problemas_pedido: list[Problema] = []
@@ -619,6 +734,7 @@ def montar_pedido(
         respostas_pedido=respostas_pedido,
         problemas_itens=tuple(problemas_itens),
         problemas_pedido=tuple(problemas_pedido),
+        regras=tuple(r for r in regras if r.matriz in carregar),
     )
 
 
@@ -633,6 +749,10 @@ def calcular(montagem: Montagem) -> PedidoResultado:
     todos: list[Problema] = list(montagem.problemas_pedido)
     todos.extend(p for p in resultado.problemas if p.item is None)
     for item, extras in zip(resultado.itens, montagem.problemas_itens, strict=True):
+        if not extras:  # nada a juntar (o caso comum): o item do motor fica como está
+            itens.append(item)
+            todos.extend(item.problemas)
+            continue
         empatadas = {p.matriz for p in extras if p.codigo == "matriz_empate"}
         do_motor = [
             p
@@ -753,10 +873,13 @@ def montagem_de_json(dados: Mapping[str, Any], *, hoje: dt.date) -> Montagem:
     consumidor_final = dados.get("consumidor_final")
     if cliente is None and (contribuinte is None or consumidor_final is None):
         raise ValueError("contribuinte/consumidor_final: obrigatórios sem cliente")
-    if contribuinte is None:
-        contribuinte = cliente.contribuinte_icms  # type: ignore[union-attr]
-    if consumidor_final is None:
-        consumidor_final = cliente.consumidor_final  # type: ignore[union-attr]
+    if cliente is not None:
+        # O que o JSON não disser vem do cadastro (indicador da IE), nunca do tipo de pessoa.
+        do_cadastro = destinatario_do_cliente(cliente)
+        if contribuinte is None:
+            contribuinte = do_cadastro[0]
+        if consumidor_final is None:
+            consumidor_final = do_cadastro[1]
     for nome, valor in (("contribuinte", contribuinte), ("consumidor_final", consumidor_final)):
         if not isinstance(valor, bool):
             raise ValueError(f"{nome}: esperado true/false")

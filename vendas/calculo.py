@@ -18,23 +18,24 @@ import datetime as dt
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, OuterRef, Subquery, signals
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
-from cadastro.constants import IndicadorIE
-from cadastro.models import Cliente
 from contas.models import Parametro
 from crm.money import arredondar
 from matrizes import fetch
 from matrizes.constants import TipoMatriz
 from matrizes.engine import Intervalo, PedidoResultado, Problema
+from matrizes.models import Regra
 from produtos.constants import RegraDataPromessa
 from produtos.models import Custo, Estoque, EstoqueProgramado, PrecoLista, Produto, Unidade
 from vendas.constants import PRECO_DECIMAL_PLACES, StatusItem, tipo_problema
@@ -146,72 +147,89 @@ def _do_motor(p: Problema, itens_por_numero: dict[int, ItemPedido]) -> dict[str,
     return _problema(codigo, mensagem, item=item, matriz=p.matriz, chaves=dict(p.chaves))
 
 
-# --- loading (one query each, whatever the number of items) --------------------------------
+# --- loading (a fixed number of queries, whatever the number of items) ----------------------
 
 
-def _precos(pedido: Pedido, produto_ids: list[int]) -> dict[int, Decimal]:
-    """List price per product: the client's own price wins over the sales table's."""
-    if not produto_ids:
-        return {}
-    filtro = Q(cliente_id=pedido.cliente_id)
+@dataclass
+class _DoProduto:
+    """What the calculation reads of each product in the order's context, by product id:
+    list price (the client's own wins over the sales table's), latest cost up to the order's
+    date, available stock (quantity − reserved) in the order's warehouse in the product's
+    unit, and the scheduled entries from the order's date on (by date)."""
+
+    precos: dict[int, Decimal]
+    custos: dict[int, Decimal]
+    estoques: dict[int, Decimal]
+    programados: dict[int, list[tuple[dt.date, Decimal]]]
+
+
+def _produtos(pedido: Pedido, produto_ids: set[int]) -> tuple[dict[int, Produto], _DoProduto]:
+    """The products (+ unit, line) and, as subqueries of the SAME query (one round trip instead
+    of five), their prices, cost, stock and scheduled stock for this order (`_DoProduto`).
+    Each subquery reads at most one row per product (prices never overlap in time per table
+    or client; one cost per product and date; one stock row per product, warehouse and unit)
+    through the index on its key."""
+    vigentes = (
+        PrecoLista.objects.filter(produto_id=OuterRef("pk")).vigentes_em(pedido.data).order_by()
+    )
+    anotacoes: dict[str, Any] = {
+        "_calculo_preco_cliente": Subquery(
+            vigentes.filter(cliente_id=pedido.cliente_id).values("preco")[:1]
+        ),
+        "_calculo_custo": Subquery(
+            Custo.objects.filter(produto_id=OuterRef("pk"), data__lte=pedido.data)
+            .order_by("-data")
+            .values("custo")[:1]
+        ),
+    }
     if pedido.tabela_venda_id:
-        filtro |= Q(tabela_id=pedido.tabela_venda_id)
-    linhas = (
-        PrecoLista.objects.filter(filtro, produto_id__in=produto_ids)
-        .vigentes_em(pedido.data)
-        .values_list("produto_id", "cliente_id", "preco")
-    )
-    por_tabela: dict[int, Decimal] = {}
-    por_cliente: dict[int, Decimal] = {}
-    for produto_id, cliente_id, preco in linhas:
-        (por_cliente if cliente_id else por_tabela)[produto_id] = preco
-    return {**por_tabela, **por_cliente}
-
-
-def _custos(produto_ids: list[int], data: dt.date) -> dict[int, Decimal]:
-    """Latest cost up to the order's date (DISTINCT ON produto)."""
-    if not produto_ids:
-        return {}
-    linhas = (
-        Custo.objects.filter(produto_id__in=produto_ids, data__lte=data)
-        .order_by("produto_id", "-data")
-        .distinct("produto_id")
-        .values_list("produto_id", "custo")
-    )
-    return dict(linhas)
-
-
-def _estoques(pedido: Pedido, produto_ids: list[int]) -> dict[int, Decimal]:
-    """Available stock (quantity − reserved) in the order's warehouse, in the product's unit."""
-    if not produto_ids or not pedido.armazem_id:
-        return {}
-    linhas = Estoque.objects.filter(
-        produto_id__in=produto_ids, armazem_id=pedido.armazem_id
-    ).values_list("produto_id", "unidade_id", "produto__unidade_id", "quantidade", "reservado")
-    saida: dict[int, Decimal] = {}
-    for produto_id, unidade_id, unidade_produto, quantidade, reservado in linhas:
-        if unidade_id == unidade_produto:
-            saida[produto_id] = quantidade - reservado
-    return saida
-
-
-def _programados(
-    pedido: Pedido, produto_ids: list[int]
-) -> dict[int, list[tuple[dt.date, Decimal]]]:
-    if not produto_ids or not pedido.armazem_id:
-        return {}
-    saida: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for produto_id, data, quantidade in (
-        EstoqueProgramado.objects.filter(
-            produto_id__in=produto_ids,
+        anotacoes["_calculo_preco_tabela"] = Subquery(
+            vigentes.filter(tabela_id=pedido.tabela_venda_id).values("preco")[:1]
+        )
+    if pedido.armazem_id:
+        estoque = Estoque.objects.filter(
+            produto_id=OuterRef("pk"),
+            armazem_id=pedido.armazem_id,
+            unidade_id=OuterRef("unidade_id"),
+        ).order_by()
+        programados = EstoqueProgramado.objects.filter(
+            produto_id=OuterRef("pk"),
             armazem_id=pedido.armazem_id,
             data_prevista__gte=pedido.data,
-        )
-        .order_by("data_prevista")
-        .values_list("produto_id", "data_prevista", "quantidade")
-    ):
-        saida[produto_id].append((data, quantidade))
-    return saida
+        ).order_by("data_prevista", "pk")
+        anotacoes |= {
+            "_calculo_quantidade": Subquery(estoque.values("quantidade")[:1]),
+            "_calculo_reservado": Subquery(estoque.values("reservado")[:1]),
+            "_calculo_programados_datas": ArraySubquery(programados.values("data_prevista")),
+            "_calculo_programados_quantidades": ArraySubquery(programados.values("quantidade")),
+        }
+    produtos = {
+        p.pk: p
+        for p in Produto.objects.filter(pk__in=produto_ids)
+        .select_related("unidade", "linha")
+        .annotate(**anotacoes)
+    }
+    dados = _DoProduto(precos={}, custos={}, estoques={}, programados={})
+    for pk, p in produtos.items():
+        preco = p._calculo_preco_cliente
+        if preco is None and pedido.tabela_venda_id:
+            preco = p._calculo_preco_tabela
+        if preco is not None:
+            dados.precos[pk] = preco
+        if p._calculo_custo is not None:
+            dados.custos[pk] = p._calculo_custo
+        if pedido.armazem_id:
+            if p._calculo_quantidade is not None:
+                dados.estoques[pk] = p._calculo_quantidade - p._calculo_reservado
+            if p._calculo_programados_datas:
+                dados.programados[pk] = list(
+                    zip(
+                        p._calculo_programados_datas,
+                        p._calculo_programados_quantidades,
+                        strict=True,
+                    )
+                )
+    return produtos, dados
 
 
 def _faixas(pedido: Pedido) -> tuple[Intervalo | None, Intervalo | None]:
@@ -241,8 +259,6 @@ def _tipo_array(campo: Any) -> str:
         return "numeric"
     if tipo.startswith("varchar"):
         return "text"
-    if tipo == "jsonb":
-        return "text"  # sent as JSON text, cast back per row in SET
     return tipo
 
 
@@ -263,42 +279,77 @@ def _colunas_gravacao() -> list[tuple[str, str, str, bool]]:
 
 
 _COLUNAS: list[tuple[str, str, str, bool]] = []
+_SQL_GRAVAR: list[str] = []
+
+
+def _sql_gravar() -> str:
+    """The UPDATE of `gravar_itens`, built once from the model's metadata (quoted identifiers;
+    every value is a bound parameter)."""
+    if not _COLUNAS:
+        _COLUNAS.extend(_colunas_gravacao())
+    q = connection.ops.quote_name
+    simples = [(c, tipo) for _a, c, tipo, json_ in _COLUNAS if not json_]
+    jsons = [c for _a, c, _t, json_ in _COLUNAS if json_]
+    nomes = ", ".join(q(c) for c in ("id", *(c for c, _t in simples)))
+    arrays = ", ".join(f"%s::{tipo}[]" for tipo in ("bigint", *(t for _c, t in simples)))
+    # The JSON columns travel as ONE JSON array per column (element n = item n).
+    atribuicoes = [f"{q(c)} = v.{q(c)}" for c, _t in simples]
+    atribuicoes += [f"{q(c)} = (%s::jsonb) -> (v.n::integer - 1)" for c in jsons]
+    tabela = q(ItemPedido._meta.db_table)
+    return (
+        f"UPDATE {tabela} AS t SET {', '.join(atribuicoes)} "  # noqa: S608
+        f"FROM unnest({arrays}) WITH ORDINALITY AS v({nomes}, n) WHERE t.id = v.id"
+    )
+
+
+def _array_texto(valores: list[Any]) -> str:
+    """A Postgres array literal of numbers/ids/None: `{1.50,NULL,2}`. str(Decimal) is exact
+    (Postgres reads "1E+1" as 10 too)."""
+    return "{" + ",".join(["NULL" if v is None else str(v) for v in valores]) + "}"
+
+
+def _array_texto_str(valores: list[str | None]) -> str:
+    """A Postgres array literal of strings, every element quoted and escaped."""
+    return (
+        "{"
+        + ",".join(
+            "NULL" if v is None else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for v in valores
+        )
+        + "}"
+    )
 
 
 def gravar_itens(itens: list[ItemPedido]) -> None:
     """Write the computed fields of `itens` in ONE statement whatever their number:
     `UPDATE … SET c = v.c … FROM unnest(%s::bigint[], %s::numeric[], …) v WHERE t.id = v.id`.
 
-    One array parameter per column. Django's bulk_update builds one `CASE WHEN id = …` per
-    column (~16.000 branches per row for 33 columns × 500 rows: 9 s measured), and a VALUES
-    list with one placeholder per value costs psycopg a client-side parse of 17.000 `%s` and
-    Django a `get_db_prep_save` per value (≈ 0,8 s of CPU for 500 items, profiled). Values are
+    One parameter per column, each ONE string: the array literal (`{1.50,NULL,2.00}`) built
+    with `str` here, and for the JSON column one JSON array. Django's bulk_update builds one
+    `CASE WHEN id = …` per column (~16.000 branches per row for 33 columns × 500 rows: 9 s
+    measured); a VALUES list with one placeholder per value costs psycopg a client-side parse of
+    17.000 `%s`; a Python list per column makes psycopg quote each of the 17.000 elements
+    (≈ 10 ms of CPU for 500 items, profiled), the literal costs one `str` each. Values are
     already of the column's scale (the calculation rounds them); Postgres casts each array
     element to the column's type on assignment.
     """
     if not itens:
         return
-    if not _COLUNAS:
-        _COLUNAS.extend(_colunas_gravacao())
-    q = connection.ops.quote_name
-    parametros: list[list[Any]] = [[item.pk for item in itens]]
-    for attname, _coluna, _tipo, json_ in _COLUNAS:
+    if not _SQL_GRAVAR:
+        _SQL_GRAVAR.append(_sql_gravar())
+    parametros: list[str] = [_array_texto([item.pk for item in itens])]
+    jsons: list[str] = []
+    for attname, _coluna, tipo, json_ in _COLUNAS:
+        valores = [getattr(item, attname) for item in itens]
         if json_:
-            parametros.append([json.dumps(getattr(item, attname)) for item in itens])
+            jsons.append(json.dumps(valores))
+        elif tipo == "text":
+            parametros.append(_array_texto_str(valores))
         else:
-            parametros.append([getattr(item, attname) for item in itens])
-    tipos = ["bigint", *(tipo for _a, _c, tipo, _j in _COLUNAS)]
-    nomes = ", ".join(q(c) for c in ("id", *(c for _a, c, _t, _j in _COLUNAS)))
-    atribuicoes = ", ".join(
-        f"{q(c)} = v.{q(c)}::jsonb" if json_ else f"{q(c)} = v.{q(c)}"
-        for _a, c, _t, json_ in _COLUNAS
-    )
-    arrays = ", ".join(f"%s::{tipo}[]" for tipo in tipos)
-    tabela = q(ItemPedido._meta.db_table)
-    # Identifiers come from the model's metadata (quoted); every value is a bound parameter.
-    sql = f"UPDATE {tabela} AS t SET {atribuicoes} FROM unnest({arrays}) AS v({nomes}) WHERE t.id = v.id"  # noqa: S608, E501
+            parametros.append(_array_texto(valores))
+    # The placeholders of the SET clause (JSON columns) come before those of FROM.
     with connection.cursor() as cursor:
-        cursor.execute(sql, parametros)
+        cursor.execute(_SQL_GRAVAR[0], [*jsons, *parametros])
 
 
 def _estado(item: ItemPedido) -> tuple[Any, ...]:
@@ -318,28 +369,19 @@ _ESTADO: list[Callable[[ItemPedido], tuple[Any, ...]]] = []
 
 def contexto_do_pedido(pedido: Pedido) -> fetch.Contexto:
     cliente = pedido.cliente
+    contribuinte, consumidor_final = fetch.destinatario_do_cliente(cliente)
     return fetch.Contexto(
         data=pedido.data,
         empresa=pedido.empresa,
         uf_destino=pedido.uf_destino or pedido.empresa.uf,
-        contribuinte=cliente.contribuinte_icms,
-        consumidor_final=consumidor_final(cliente),
+        contribuinte=contribuinte,
+        consumidor_final=consumidor_final,
         tipo_cliente=cliente.tipo_cliente,
         cliente=cliente,
         representante=pedido.representante,
         condicao_pagamento=pedido.condicao_pagamento.codigo if pedido.condicao_pagamento else None,
         cfop=pedido.natureza_operacao.cfop if pedido.natureza_operacao else None,
     )
-
-
-def consumidor_final(cliente: Cliente) -> bool:
-    """indFinal of the NF-e from the client record. A non-contributor (indIEDest = 9) is always
-    a final consumer: SEFAZ refuses an NF-e with indIEDest = 9 and indFinal = 0 (rejeição 696,
-    "Operação com não contribuinte deve indicar operação com consumidor final"), so a record
-    saying otherwise cannot change the taxes."""
-    if cliente.indicador_ie == IndicadorIE.NAO_CONTRIBUINTE:
-        return True
-    return cliente.consumidor_final
 
 
 def _desconto_efetivo(
@@ -362,41 +404,50 @@ def _montar(
     custos: dict[int, Decimal],
     fatores: dict[int, Decimal],
     faixas: tuple[Intervalo | None, Intervalo | None],
-) -> tuple[fetch.Montagem, dict[int, Decimal | None]]:
-    """Prices in the sale unit (× fator) → fetch.montar_pedido. Returns the montagem and the
-    list price per item (sale unit) used."""
+) -> tuple[fetch.Montagem, list[Decimal | None], list[Decimal]]:
+    """Prices in the sale unit (× fator) → fetch.montar_pedido. Returns the montagem, the list
+    price per item (sale unit) used and each item's effective discount (`_desconto_efetivo`),
+    in the order of `ativos`."""
     financeiro = (
         pedido.condicao_pagamento.percentual_custo_financeiro
         if pedido.condicao_pagamento
         else Decimal(0)
     )
     entradas: list[fetch.ItemPedido] = []
-    listas: dict[int, Decimal | None] = {}
-    desconto_total_itens = ZERO
+    listas: list[Decimal | None] = []
+    descontos: list[Decimal] = []
     liquido_itens = ZERO
+    desconto_pedido = pedido.desconto_percentual
+    um = Decimal(1)
     for item in ativos:
-        fator = fatores.get(item.pk) or Decimal(1)
+        fator = fatores.get(item.id) or um
         lista = precos.get(item.produto_id)
-        lista_venda = arredondar(lista * fator, CASAS_PRECO) if lista is not None else None
-        listas[item.pk] = lista_venda
+        if lista is None:
+            lista_venda = None
+        elif fator == um:
+            lista_venda = arredondar(lista, CASAS_PRECO)
+        else:
+            lista_venda = arredondar(lista * fator, CASAS_PRECO)
+        listas.append(lista_venda)
         base = item.novo_preco if item.novo_preco is not None else (lista_venda or ZERO)
-        item.preco_unitario = arredondar(base * (1 + item.acrescimo_percentual / CEM), CASAS_PRECO)
-        v_prod = arredondar(item.quantidade * item.preco_unitario)
+        if item.acrescimo_percentual:
+            base = base * (1 + item.acrescimo_percentual / CEM)
+        preco = item.preco_unitario = arredondar(base, CASAS_PRECO)
+        v_prod = arredondar(item.quantidade * preco)
         desconto = arredondar(v_prod * item.desconto_percentual / CEM)
-        desconto_total_itens += desconto
         liquido_itens += v_prod - desconto
         custo = custos.get(item.produto_id)
+        efetivo = _desconto_efetivo(item, lista_venda, desconto_pedido)
+        descontos.append(efetivo)
         entradas.append(
             fetch.ItemPedido(
                 produto=item.produto,
                 quantidade=item.quantidade,
-                preco_unitario=item.preco_unitario,
+                preco_unitario=preco,
                 desconto_item=desconto,
                 custo_unitario=arredondar(custo * fator) if custo is not None else None,
                 custo_financeiro=arredondar((v_prod - desconto) * financeiro / CEM),
-                percentual_desconto=_desconto_efetivo(
-                    item, lista_venda, pedido.desconto_percentual
-                ),
+                percentual_desconto=efetivo,
             )
         )
     desconto_cabecalho = arredondar(liquido_itens * pedido.desconto_percentual / CEM)
@@ -409,8 +460,9 @@ def _montar(
         chave_rateio_frete=pedido.chave_rateio_frete,
         faixa_margem_bruta=faixas[0],
         faixa_margem_contribuicao=faixas[1],
+        carregar=(TipoMatriz.ALCADA,),
     )
-    return montagem, listas
+    return montagem, listas, descontos
 
 
 def _verificacoes_do_item(
@@ -418,11 +470,13 @@ def _verificacoes_do_item(
     item: ItemPedido,
     fator: Decimal | None,
     estoque: Decimal | None,
-    programados: list[tuple[dt.date, Decimal]],
+    programados: Sequence[tuple[dt.date, Decimal]],
     tem_preco: bool,
     hoje: dt.date,
+    armazem: str,
 ) -> list[dict[str, Any]]:
-    """The order's own checks (catalogue, stock, dates, lot): the engine knows none of them."""
+    """The order's own checks (catalogue, stock, dates, lot): the engine knows none of them.
+    `armazem`: the order's warehouse as the messages name it."""
     produto = item.produto
     problemas: list[dict[str, Any]] = []
     rotulo = f"Item {item.sequencia} ({produto.codigo})"
@@ -444,7 +498,6 @@ def _verificacoes_do_item(
             )
         )
     necessario = item.quantidade * (fator or Decimal(1))
-    armazem = str(pedido.armazem) if pedido.armazem_id else "—"
     data_minima = pedido.data + dt.timedelta(days=produto.prazo_entrega_dias)
     if not pedido.armazem_id:
         problemas.append(
@@ -544,31 +597,42 @@ def _verificacoes_do_item(
 
 
 def _alcadas(
-    contexto: fetch.Contexto, ativos: list[ItemPedido], descontos: dict[int, Decimal]
-) -> tuple[dict[int, fetch.Resposta], list[dict[str, Any]]]:
-    """One more rules query: the alçada band of each item's effective discount. Items of the
+    contexto: fetch.Contexto,
+    ativos: list[ItemPedido],
+    descontos: list[Decimal],
+    regras: Sequence[Regra],
+) -> tuple[list[fetch.Resposta], list[dict[str, Any]]]:
+    """The alçada band of each item's effective discount, answered from `regras` (loaded with
+    the other matrices' by `montar_pedido(carregar=…)`: no query of its own). Items of the
     same product with the same discount ask the same question: asked once."""
     chaves_ctx, rotulos_ctx = contexto.chaves()
+    do_produto: dict[int, tuple[dict[str, Any], dict[str, str]]] = {}
     unicas: dict[tuple[int, Decimal], fetch.Pergunta] = {}
-    for item in ativos:
-        chave = (item.produto_id, descontos[item.pk])
+    chaves_itens = []
+    for item, desconto in zip(ativos, descontos, strict=True):
+        chave = (item.produto_id, desconto)
+        chaves_itens.append(chave)
         if chave not in unicas:
-            chaves_prod, rotulos_prod = fetch.chaves_do_produto(item.produto)
+            if item.produto_id not in do_produto:
+                chaves_prod, rotulos_prod = fetch.chaves_do_produto(item.produto)
+                do_produto[item.produto_id] = (
+                    {**chaves_ctx, **chaves_prod},
+                    {**rotulos_ctx, **rotulos_prod},
+                )
+            chaves, rotulos = do_produto[item.produto_id]
             unicas[chave] = fetch.Pergunta(
                 matriz=TipoMatriz.ALCADA,
                 data=contexto.data,
-                chaves={**chaves_ctx, **chaves_prod},
-                rotulos={**rotulos_ctx, **rotulos_prod},
-                percentual=descontos[item.pk],
+                chaves=chaves,
+                rotulos=rotulos,
+                percentual=desconto,
             )
     perguntas = list(unicas.values())
-    resolvidas = fetch.resolver(perguntas, fetch.carregar_regras(perguntas)) if perguntas else []
+    resolvidas = fetch.resolver(perguntas, regras) if perguntas else []
     por_pergunta = dict(zip(unicas, resolvidas, strict=True))
-    respostas = [por_pergunta[(i.produto_id, descontos[i.pk])] for i in ativos]
-    por_item: dict[int, fetch.Resposta] = {}
+    respostas = [por_pergunta[chave] for chave in chaves_itens]
     problemas: list[dict[str, Any]] = []
     for item, resposta in zip(ativos, respostas, strict=True):
-        por_item[item.pk] = resposta
         if resposta.regra is not None:  # answered: skip building a message nobody reads
             continue
         problema = resposta.problema(item=item.sequencia)
@@ -582,7 +646,70 @@ def _alcadas(
                     chaves=dict(problema.chaves),
                 )
             )
-    return por_item, problemas
+    return respostas, problemas
+
+
+def _instancias(modelo: type[Model], linhas: Iterable[tuple[Any, ...]], attnames: Sequence[str]):
+    """Model instances from value rows already converted by Django (`values_list`), built
+    without `Model.__init__`: a 70-column item costs ~25 µs through `__init__` (one descriptor
+    `__set__` per field) and ~2 µs here. Only for models nobody listens `pre_init`/`post_init`
+    on (checked by the caller): the instance is otherwise the one `from_db` builds."""
+    novo = modelo.__new__
+    saida = []
+    for linha in linhas:
+        obj = novo(modelo)
+        obj.__dict__.update(zip(attnames, linha, strict=True))
+        estado = obj._state = ModelState()
+        estado.adding = False
+        estado.db = "default"
+        saida.append(obj)
+    return saida
+
+
+def _attnames(modelo: type[Model]) -> list[str]:
+    return [f.attname for f in modelo._meta.concrete_fields]
+
+
+def _sem_sinais_de_init(*modelos: type[Model]) -> bool:
+    return not any(
+        signals.pre_init.has_listeners(m) or signals.post_init.has_listeners(m) for m in modelos
+    )
+
+
+def _itens_do_pedido(pedido: Pedido) -> list[ItemPedido]:
+    """The order's items with their lot and cancellation reason (one query, a LEFT JOIN as
+    `select_related` would do), built as `_instancias`."""
+    qs = ItemPedido.objects.filter(pedido_id=pedido.pk).order_by("sequencia")
+    campo_lote = ItemPedido._meta.get_field("lote")
+    campo_motivo = ItemPedido._meta.get_field("motivo_cancelamento")
+    Lote = campo_lote.related_model
+    Motivo = campo_motivo.related_model
+    if not _sem_sinais_de_init(ItemPedido, Lote, Motivo):
+        return list(qs.select_related("lote", "motivo_cancelamento"))
+    nomes_item = _attnames(ItemPedido)
+    nomes_lote = _attnames(Lote)
+    nomes_motivo = _attnames(Motivo)
+    linhas = list(
+        qs.values_list(
+            *nomes_item,
+            *(f"lote__{n}" for n in nomes_lote),
+            *(f"motivo_cancelamento__{n}" for n in nomes_motivo),
+        )
+    )
+    a, b = len(nomes_item), len(nomes_item) + len(nomes_lote)
+    itens = _instancias(ItemPedido, (linha[:a] for linha in linhas), nomes_item)
+    lotes = {}
+    motivos = {}
+    for linha in linhas:
+        if linha[a] is not None and linha[a] not in lotes:
+            lotes[linha[a]] = _instancias(Lote, [linha[a:b]], nomes_lote)[0]
+        if linha[b] is not None and linha[b] not in motivos:
+            motivos[linha[b]] = _instancias(Motivo, [linha[b:]], nomes_motivo)[0]
+    for item in itens:
+        cache = item._state.fields_cache
+        cache[campo_lote.cache_name] = lotes.get(item.lote_id)
+        cache[campo_motivo.cache_name] = motivos.get(item.motivo_cancelamento_id)
+    return itens
 
 
 def carregar_itens(pedido: Pedido) -> list[ItemPedido]:
@@ -591,31 +718,26 @@ def carregar_itens(pedido: Pedido) -> list[ItemPedido]:
     items of 50 products): each product and unit is built once and shared by its items,
     instead of one copy per row as a `select_related` join would build (≈ 4× fewer model
     instances for the bench order)."""
-    itens = list(
-        ItemPedido.objects.filter(pedido_id=pedido.pk)
-        .select_related("lote", "motivo_cancelamento")
-        .order_by("sequencia")
-    )
+    return _carregar(pedido)[0]
+
+
+def _carregar(pedido: Pedido) -> tuple[list[ItemPedido], _DoProduto]:
+    """`carregar_itens` and what the calculation reads of each product (`_produtos`)."""
+    itens = _itens_do_pedido(pedido)
     if not itens:
-        return itens
-    produtos = {
-        p.pk: p
-        for p in Produto.objects.filter(pk__in={i.produto_id for i in itens}).select_related(
-            "unidade", "linha"
-        )
-    }
+        return itens, _DoProduto(precos={}, custos={}, estoques={}, programados={})
+    produtos, dados = _produtos(pedido, {i.produto_id for i in itens})
     unidades = {p.unidade_id: p.unidade for p in produtos.values()}
     faltam = {i.unidade_id for i in itens if i.unidade_id and i.unidade_id not in unidades}
     if faltam:
         unidades.update((u.pk, u) for u in Unidade.objects.filter(pk__in=faltam))
-    campo_produto = ItemPedido._meta.get_field("produto")
-    campo_unidade = ItemPedido._meta.get_field("unidade")
+    nome_produto = ItemPedido._meta.get_field("produto").cache_name
+    nome_unidade = ItemPedido._meta.get_field("unidade").cache_name
     for item in itens:
-        campo_produto.set_cached_value(item, produtos[item.produto_id])
-        campo_unidade.set_cached_value(
-            item, unidades.get(item.unidade_id) if item.unidade_id else None
-        )
-    return itens
+        cache = item._state.fields_cache
+        cache[nome_produto] = produtos[item.produto_id]
+        cache[nome_unidade] = unidades.get(item.unidade_id) if item.unidade_id else None
+    return itens, dados
 
 
 def recalcular(pedido: Pedido) -> Calculo:
@@ -623,39 +745,37 @@ def recalcular(pedido: Pedido) -> Calculo:
     loaded with `cliente__tipo_cliente`, `empresa`, `representante`, `condicao_pagamento`,
     `tipo_frete`, `natureza_operacao`, `armazem`).
 
-    Queries, the same for 5 or 500 items: items (1), their products (1) and sale units (1,
-    only when some item is sold in a unit other than its product's), list prices (1), costs (1),
-    stock (1), scheduled stock (1), margin parameters (1), matrix rules (1) + conversion
-    factors (1, only when some item is sold in another unit), alçada rules (1), items
-    update (1), order update (1). A unit change found by the matrices (the sale-unit price
+    Queries, the same for 5 or 500 items: items with their lots and cancellation reasons (1),
+    their products with list prices, costs, stock and scheduled stock (1, `_produtos`) and sale
+    units (1, only when some item is sold in a unit other than its product's), margin
+    parameters (1), matrix rules, the alçada's included (1) + conversion factors (1, only when
+    some item is sold in another unit), items update (1, only when some item's results
+    changed), order update (1). A unit change found by the matrices (the sale-unit price
     depends on the factor) repeats the rules query once.
     """
-    itens = carregar_itens(pedido)
+    itens, dados = _carregar(pedido)
     ativos = [i for i in itens if i.status == StatusItem.ATIVO]
     antes = {i.pk: _estado(i) for i in ativos}
-    produto_ids = sorted({i.produto_id for i in ativos})
-    precos = _precos(pedido, produto_ids)
-    custos = _custos(produto_ids, pedido.data)
-    estoques = _estoques(pedido, produto_ids)
-    programados = _programados(pedido, produto_ids)
+    precos, custos = dados.precos, dados.custos
+    estoques, programados = dados.estoques, dados.programados
     faixas = _faixas(pedido)
     contexto = contexto_do_pedido(pedido)
 
-    fatores = {i.pk: i.fator for i in ativos if i.fator is not None}
-    montagem, listas = _montar(pedido, contexto, ativos, precos, custos, fatores, faixas)
+    fatores = {i.id: i.fator for i in ativos if i.fator is not None}
+    montagem, listas, descontos = _montar(pedido, contexto, ativos, precos, custos, fatores, faixas)
     novos = {
-        i.pk: e.fator_conversao
+        i.id: e.fator_conversao
         for i, e in zip(ativos, montagem.entrada.itens, strict=True)
         if e.fator_conversao is not None
     }
-    if any((novos.get(i.pk) or Decimal(1)) != (fatores.get(i.pk) or Decimal(1)) for i in ativos):
-        montagem, listas = _montar(pedido, contexto, ativos, precos, custos, novos, faixas)
+    um = Decimal(1)
+    if any((novos.get(i.id) or um) != (fatores.get(i.id) or um) for i in ativos):
+        montagem, listas, descontos = _montar(
+            pedido, contexto, ativos, precos, custos, novos, faixas
+        )
     resultado = fetch.calcular(montagem) if ativos else None
 
-    descontos = {
-        i.pk: _desconto_efetivo(i, listas[i.pk], pedido.desconto_percentual) for i in ativos
-    }
-    alcadas, problemas_alcada = _alcadas(contexto, ativos, descontos)
+    alcadas, problemas_alcada = _alcadas(contexto, ativos, descontos, montagem.regras)
     hoje = timezone.localdate()
     por_numero = dict(enumerate(ativos, start=1))
     problemas_pedido: list[dict[str, Any]] = []
@@ -684,35 +804,62 @@ def recalcular(pedido: Pedido) -> Calculo:
 
     nivel_pedido: int | None = None
     papel_pedido = ""
-    for numero, item in enumerate(ativos, start=1):
-        r = resultado.itens[numero - 1] if resultado else None
-        e = montagem.entrada.itens[numero - 1]
-        respostas = montagem.respostas_itens[numero - 1]
+    alcada_por_item: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for p in problemas_alcada:
+        alcada_por_item[p["item_id"]].append(p)
+    campo_unidade = ItemPedido._meta.get_field("unidade").cache_name
+    armazem = str(pedido.armazem) if pedido.armazem_id else "—"
+    resultados = resultado.itens if resultado else [None] * len(ativos)
+    for item, r, e, respostas, lista, desconto, alcada_resposta in zip(
+        ativos,
+        resultados,
+        montagem.entrada.itens,
+        montagem.respostas_itens,
+        listas,
+        descontos,
+        alcadas,
+        strict=True,
+    ):
+        produto = item.produto
         regra_unidade = respostas[TipoMatriz.UNIDADE_PRODUTO].regra
         unidade = (
             regra_unidade.unidade_venda if regra_unidade and regra_unidade.unidade_venda else None
-        )
-        item.unidade = unidade or item.produto.unidade
+        ) or produto.unidade
+        # What `item.unidade = unidade` does, without the descriptor's checks (same model).
+        item.unidade_id = unidade.pk if unidade is not None else None
+        item._state.fields_cache[campo_unidade] = unidade
         item.fator = e.fator_conversao
         item.multiplo = e.multiplo
-        item.preco_lista = listas[item.pk]
+        item.preco_lista = lista
         item.custo_unitario = e.custo_unitario
         item.percentual_comissao = e.percentual_comissao
-        item.percentual_desconto_efetivo = descontos[item.pk].quantize(CASAS_PERCENTUAL)
-        alcada = alcadas[item.pk].regra
+        item.percentual_desconto_efetivo = desconto.quantize(CASAS_PERCENTUAL)
+        alcada = alcada_resposta.regra
         item.nivel_alcada = alcada.nivel_alcada if alcada else None
         item.papel_aprovador = (alcada.papel_aprovador or "") if alcada else ""
         if item.nivel_alcada is not None and (
             nivel_pedido is None or item.nivel_alcada > nivel_pedido
         ):
             nivel_pedido, papel_pedido = item.nivel_alcada, item.papel_aprovador
-        item.estoque_disponivel = estoques.get(item.produto_id)
+        estoque = estoques.get(item.produto_id)
+        item.estoque_disponivel = estoque
         if r is not None:
-            for campo in (
-                "v_prod", "v_desc", "v_frete", "bc_ipi", "v_ipi", "bc_icms", "v_icms", "bc_st",
-                "v_st", "v_fcp", "v_difal", "bc_pis", "v_pis", "bc_cofins", "v_cofins", "total",
-            ):  # fmt: skip
-                setattr(item, campo, getattr(r, campo))
+            item.v_prod = r.v_prod
+            item.v_desc = r.v_desc
+            item.v_frete = r.v_frete
+            item.bc_ipi = r.bc_ipi
+            item.v_ipi = r.v_ipi
+            item.bc_icms = r.bc_icms
+            item.v_icms = r.v_icms
+            item.bc_st = r.bc_st
+            item.v_st = r.v_st
+            item.v_fcp = r.v_fcp
+            item.v_difal = r.v_difal
+            item.bc_pis = r.bc_pis
+            item.v_pis = r.v_pis
+            item.bc_cofins = r.bc_cofins
+            item.v_cofins = r.v_cofins
+            item.total = r.total
             item.aliq_icms = r.aliq_icms
             m = r.margens
             item.margem_bruta = m.mb if m else None
@@ -727,17 +874,19 @@ def recalcular(pedido: Pedido) -> Calculo:
                 if m and m.percentual_mc is not None
                 else None
             )
-        problemas = [_do_motor(p, por_numero) for p in (r.problemas if r else ())]
-        problemas.extend(p for p in problemas_alcada if p["item_id"] == item.pk)
+        problemas = [_do_motor(p, por_numero) for p in r.problemas] if r and r.problemas else []
+        if item.id in alcada_por_item:
+            problemas.extend(alcada_por_item[item.id])
         problemas.extend(
             _verificacoes_do_item(
                 pedido,
                 item,
                 e.fator_conversao,
-                estoques.get(item.produto_id),
-                programados.get(item.produto_id, []),
-                item.preco_lista is not None or item.novo_preco is not None,
+                estoque,
+                programados.get(item.produto_id, ()),
+                lista is not None or item.novo_preco is not None,
                 hoje,
+                armazem,
             )
         )
         item.problemas = problemas

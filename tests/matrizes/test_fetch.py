@@ -380,3 +380,52 @@ def test_carregar_regras_e_uma_consulta_so(
     with django_assert_num_queries(1):
         regras = carregar_regras(perguntas, relacionados=True)
     assert len(regras) == 1
+
+
+@pytest.mark.parametrize(
+    ("indicador", "consumidor_final", "pf", "esperado"),
+    [
+        # a company with IE that resells: contributor, not a final consumer
+        ("1", False, False, (True, False)),
+        # a rural producer: CPF, but with IE — a contributor (never inferred from the CPF)
+        ("1", False, True, (True, False)),
+        # a company exempt from IE: not a contributor, the record's final-consumer flag
+        ("2", False, False, (False, False)),
+        # a company without IE recorded as "revenda": NF-e forces final consumer (rejeição 696)
+        ("9", False, False, (False, True)),
+    ],
+)
+def test_json_com_cliente_usa_o_indicador_da_ie_do_cadastro(
+    catalogo: Catalogo, indicador: str, consumidor_final: bool, pf: bool, esperado: tuple
+) -> None:
+    from cadastro.models import Endereco
+    from matrizes.fetch import montagem_de_json
+    from tests.factories import ClienteFactory
+
+    # given a client whose record says how it stands before the ICMS, whatever CPF or CNPJ
+    regras_fiscais_sp()
+    criar_regra("ICMS", uf_origem="SP", uf_destino="SP", contribuinte=True, aliquota=D("12"),
+                fcp=D("0"))  # fmt: skip
+    cliente = ClienteFactory(
+        juridica=not pf,
+        indicador_ie=indicador,
+        inscricao_estadual="110042490114" if indicador == "1" else "",
+        consumidor_final=consumidor_final,
+    )
+    Endereco.objects.create(cliente=cliente, tipo="comercial", logradouro="Rua A", uf="SP",
+                            principal=True)  # fmt: skip
+    # when an order in JSON names the client and leaves contribuinte/consumidor_final out
+    montagem = montagem_de_json(
+        {
+            "empresa": catalogo.empresa.cnpj,
+            "cliente": cliente.documento,
+            "itens": [{"produto": "LAMP-LED", "quantidade": "1", "preco_unitario": "100"}],
+        },
+        hoje=HOJE,
+    )
+    # then both come from the record's IE indicator and final-consumer flag
+    destinatario = montagem.entrada.destinatario
+    assert (destinatario.contribuinte, destinatario.consumidor_final) == esperado
+    # and the ICMS rule for contributors answers only for a contributor
+    (item,) = calcular(montagem).itens
+    assert item.aliq_icms == (D("12") if esperado[0] else D("18"))
