@@ -15,6 +15,8 @@ MENU: list[tuple[str, str, str | None]] = [
     ("Produtos", "produtos:produto-lista", "produtos.view_produto"),
     ("Matrizes", "matrizes:regra-lista", "matrizes.view_regra"),
     ("Pedidos", "vendas:pedido-lista", "vendas.view_pedido"),
+    ("Oportunidades", "vendas:oportunidade-lista", "vendas.view_oportunidade"),
+    ("Indicadores de vendas", "vendas:indicadores", "vendas.add_oportunidade"),
     ("Contratos", "vendas:contrato-lista", "vendas.view_contrato"),
 ]
 

@@ -98,6 +98,7 @@ def run() -> None:
     _manage(env, "gerar_demo_produtos", "--produtos", "500", "--se-vazio")
     _manage(env, "gerar_demo_matrizes")
     _manage(env, "gerar_demo_vendas")
+    _manage(env, "gerar_demo_oportunidades")
     _manage(env, "gerar_demo_contratos")
     porta = os.environ.get("PORT", "8000")
     filhos = [

@@ -91,3 +91,29 @@ class EventoContratoAdmin(admin.ModelAdmin):
     def get_queryset(self, request: Any) -> Any:
         contratos = models.Contrato.objects.visiveis_para(request.user).values("pk")
         return super().get_queryset(request).filter(contrato__in=contratos)
+
+
+# --- sales funnel and targets ------------------------------------------------------------------
+
+
+@admin.register(models.EtapaFunil)
+class EtapaFunilAdmin(RegistroAdmin):
+    list_display = ("ordem", "codigo", "descricao", "probabilidade", "resultado", "ativo")
+    list_display_links = ("codigo", "descricao")
+    list_filter = ("resultado", "ativo")
+    ordering = ("ordem", "descricao")
+
+
+@admin.register(models.MotivoPerda)
+class MotivoPerdaAdmin(RegistroAdmin):
+    pass
+
+
+@admin.register(models.MetaVenda)
+class MetaVendaAdmin(admin.ModelAdmin):
+    list_display = ("indicador", "representante", "valor_meta", "periodo_inicio", "periodo_fim",
+                    "empresa")  # fmt: skip
+    list_filter = ("indicador", "empresa")
+    search_fields = ("representante__username", "representante__first_name")
+    autocomplete_fields = ("representante",)
+    date_hierarchy = "periodo_inicio"

@@ -47,6 +47,66 @@ class PedidoFilter(df.FilterSet):
             Q(cliente_sa__contains=sem_acento(valor))
         )
 
+
+# --- opportunities ----------------------------------------------------------------------------
+
+from vendas.constants import ResultadoEtapa  # noqa: E402
+from vendas.models import EtapaFunil, Oportunidade  # noqa: E402
+
+
+def _representantes_visiveis(request: Any) -> QuerySet[Any]:
+    """Owners of the portfolios the user sees (a rep: only themself)."""
+    from cadastro.models import Carteira
+    from contas.models import Usuario
+
+    if request is None:
+        return Usuario.objects.none()
+    carteiras = Carteira.objects.visiveis_para(request.user).values("representante_id")
+    return Usuario.objects.filter(pk__in=carteiras).order_by("first_name", "username")
+
+
+class OportunidadeFilter(df.FilterSet):
+    """Stage choices are shared reference data (one query); the representative is chosen among
+    those of the portfolios the user sees, so the list of names reveals nobody else."""
+
+    busca = df.CharFilter(
+        label="Título ou cliente",
+        method="filtrar_busca",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "título ou cliente"}),
+    )
+    cliente = df.NumberFilter(field_name="cliente_id", widget=forms.HiddenInput)
+    etapa = df.ModelChoiceFilter(
+        queryset=EtapaFunil.objects.filter(ativo=True), empty_label="Todas"
+    )
+    resultado = df.ChoiceFilter(
+        label="Situação", choices=ResultadoEtapa.choices, empty_label="Todas"
+    )
+    representante = df.ModelChoiceFilter(queryset=_representantes_visiveis, empty_label="Todos")
+    previsao_de = df.DateFilter(
+        field_name="previsao_fechamento", lookup_expr="gte", label="Previsão de",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    previsao_ate = df.DateFilter(
+        field_name="previsao_fechamento", lookup_expr="lte", label="Previsão até",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = Oportunidade
+        fields: list[str] = []
+
+    def filtrar_busca(
+        self, qs: QuerySet[Oportunidade], nome: str, valor: Any
+    ) -> QuerySet[Oportunidade]:
+        valor = (valor or "").strip()
+        if not valor:
+            return qs
+        termo = sem_acento(valor)
+        return qs.annotate(
+            titulo_sa=SemAcento("titulo"), cliente_sa=SemAcento("cliente__nome")
+        ).filter(Q(titulo_sa__contains=termo) | Q(cliente_sa__contains=termo))
+
+
 # --- contracts --------------------------------------------------------------------------------
 
 from contas.models import Usuario  # noqa: E402

@@ -151,6 +151,108 @@ class DecisaoForm(VersaoForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+
+# --- opportunities (sales funnel) -------------------------------------------------------------
+# The representative, result, closing date, loss reason (outside a move) and version are never
+# form fields: a POST that adds them is ignored; the services set them.
+
+from cadastro.models import Cliente  # noqa: E402
+from vendas.constants import ResultadoEtapa  # noqa: E402
+from vendas.models import EtapaFunil, MotivoPerda, Oportunidade, OrigemPedido  # noqa: E402
+
+
+class OportunidadeForm(forms.ModelForm):
+    """Create (with client and first stage) or edit (with the version seen) an opportunity."""
+
+    cliente = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]  # set in __init__: the user's clients only
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Escolha o cliente (digite o nome ou o CPF/CNPJ e selecione).",
+            "invalid_choice": "Cliente não encontrado na sua carteira.",
+        },
+    )
+    etapa = forms.ModelChoiceField(
+        label="Etapa inicial",
+        queryset=None,  # type: ignore[arg-type]
+        empty_label=None,
+    )
+    valor_estimado = _decimal("Valor estimado (R$)", max_digits=14, decimal_places=2)
+    probabilidade = _decimal(
+        "Probabilidade (%)", maximo="100", required=False, max_digits=5, decimal_places=2,
+        help_text="Vazio: a probabilidade padrão da etapa.",
+    )  # fmt: skip
+    previsao_fechamento = forms.DateField(
+        label="Previsão de fechamento",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    versao = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Oportunidade
+        fields = ("titulo", "valor_estimado", "probabilidade", "previsao_fechamento", "origem",
+                  "descricao")  # fmt: skip
+        widgets = {"descricao": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"titulo": {"required": "Informe o título da oportunidade."}}
+
+    field_order = ("titulo", "etapa", "valor_estimado", "probabilidade", "previsao_fechamento",
+                   "origem", "descricao")  # fmt: skip
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["origem"].queryset = OrigemPedido.objects.filter(ativo=True)
+        if self.instance.pk:
+            del self.fields["cliente"]
+            del self.fields["etapa"]
+            self.fields["versao"].required = True
+            self.fields["versao"].initial = self.instance.versao
+        else:
+            del self.fields["versao"]
+            self.fields["cliente"].queryset = Cliente.objects.visiveis_para(user)
+            self.fields["etapa"].queryset = EtapaFunil.objects.filter(
+                ativo=True, resultado=ResultadoEtapa.ABERTA
+            )
+
+    def dados(self) -> dict[str, Any]:
+        """The typed fields for the service (never client, stage or version)."""
+        return {campo: self.cleaned_data.get(campo) for campo in self._meta.fields or ()}
+
+
+class MoverEtapaForm(VersaoForm):
+    etapa = forms.ModelChoiceField(
+        label="Mover para",
+        queryset=None,  # type: ignore[arg-type]
+        empty_label=None,
+        error_messages={"invalid_choice": "Etapa não encontrada ou inativa."},
+    )
+    motivo_perda = forms.ModelChoiceField(
+        label="Motivo da perda",
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        empty_label="(se perdida)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["etapa"].queryset = EtapaFunil.objects.filter(ativo=True)
+        self.fields["motivo_perda"].queryset = MotivoPerda.objects.filter(ativo=True)
+
+
+class ReabrirForm(VersaoForm):
+    etapa = forms.ModelChoiceField(
+        label="Reabrir na etapa",
+        queryset=None,  # type: ignore[arg-type]
+        empty_label=None,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["etapa"].queryset = EtapaFunil.objects.filter(
+            ativo=True, resultado=ResultadoEtapa.ABERTA
+        )
+
+
 # --- contracts ------------------------------------------------------------------------------
 # numero, status, representante, valor_total and versao are never ModelForm fields: a POST
 # carrying them is ignored (the services assign them). `versao` is the version the user saw.

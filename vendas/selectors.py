@@ -17,6 +17,7 @@ from vendas.constants import StatusItem
 from vendas.models import (
     DocumentoGerado,
     ItemPedido,
+    Oportunidade,
     Pedido,
     PedidoEvento,
     SolicitacaoAprovacao,
@@ -157,6 +158,20 @@ def documento_obter(*, user: Usuario, pedido_id: int, pk: int) -> DocumentoGerad
         pedido_id=pedido_id,
         pk=pk,
     )
+
+
+# --- opportunities (sales funnel) -------------------------------------------------------------
+
+
+def oportunidade_obter(*, user: Usuario, pk: int) -> Oportunidade:
+    """The opportunity if `user` may see it (its client is visible), else 404."""
+    return get_object_or_404(
+        Oportunidade.objects.visiveis_para(user).select_related(
+            "cliente", "representante", "etapa", "origem", "motivo_perda", "criado_por"
+        ),
+        pk=pk,
+    )
+
 
 # --- contracts --------------------------------------------------------------------------------
 

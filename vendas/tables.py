@@ -36,6 +36,51 @@ class PedidoTable(BaseTable):
     def render_tipo(self, record: Pedido) -> str:
         return record.get_tipo_display()
 
+
+# --- opportunities ----------------------------------------------------------------------------
+
+from vendas.models import Oportunidade  # noqa: E402
+
+_NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+class OportunidadeTable(BaseTable):
+    titulo = tables.TemplateColumn(
+        template_name="vendas/tables/oportunidade_titulo.html", verbose_name="Oportunidade",
+        orderable=False,
+    )  # fmt: skip
+    cliente = tables.Column(verbose_name="Cliente", accessor="cliente__nome", orderable=False)
+    representante = tables.Column(verbose_name="Representante", orderable=False)
+    etapa = tables.TemplateColumn(
+        template_name="vendas/tables/oportunidade_etapa.html", verbose_name="Etapa",
+        orderable=False,
+    )  # fmt: skip
+    valor_estimado = tables.TemplateColumn(
+        "{{ value|brl }}", verbose_name="Valor estimado",
+        order_by=("valor_estimado",), attrs=_NUM,
+    )  # fmt: skip
+    probabilidade = tables.TemplateColumn(
+        "{{ value|percentual:0 }}", verbose_name="Prob.", orderable=False,
+        attrs=_NUM,
+    )  # fmt: skip
+    ponderado = tables.TemplateColumn(
+        "{{ record.valor_ponderado|brl }}", verbose_name="Ponderado",
+        orderable=False, attrs=_NUM,
+    )  # fmt: skip
+    previsao_fechamento = tables.DateColumn(
+        verbose_name="Previsão", format="d/m/Y", order_by=("previsao_fechamento",)
+    )
+    criado_em = tables.DateColumn(verbose_name="Criada em", format="d/m/Y", order_by=("criado_em",))
+
+    class Meta(BaseTable.Meta):
+        model = Oportunidade
+        fields = ("titulo", "cliente", "representante", "etapa", "valor_estimado",
+                  "probabilidade", "ponderado", "previsao_fechamento", "criado_em")  # fmt: skip
+        sequence = fields
+        order_by = ("-criado_em",)
+        empty_text = "Nenhuma oportunidade encontrada."
+
+
 # --- contracts --------------------------------------------------------------------------------
 
 from vendas.models import Contrato  # noqa: E402

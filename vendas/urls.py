@@ -52,6 +52,33 @@ urlpatterns = [
     path("<int:pk>/anexos/<int:anexo>/", views.anexo_baixar, name="anexo-baixar"),
     path("<int:pk>/anexos/<int:anexo>/remover/", views.anexo_remover_view, name="anexo-remover"),
     path("<int:pk>/converter/", views.orcamento_converter_view, name="orcamento-converter"),
+    # --- opportunities (sales funnel) and sales indicators ---
+    path(
+        "oportunidades/",
+        views.OportunidadeListaView.as_view(url_exportar="vendas:oportunidade-exportar"),
+        name="oportunidade-lista",
+    ),
+    path(
+        "oportunidades/exportar/",
+        views.OportunidadeListaView.as_view(exportar=True),
+        name="oportunidade-exportar",
+    ),
+    path("oportunidades/funil/", views.oportunidade_funil, name="oportunidade-funil"),
+    path("oportunidades/nova/", views.oportunidade_nova, name="oportunidade-nova"),
+    path("oportunidades/<int:pk>/", views.oportunidade_detalhe, name="oportunidade-detalhe"),
+    path("oportunidades/<int:pk>/editar/", views.oportunidade_editar, name="oportunidade-editar"),
+    path("oportunidades/<int:pk>/mover/", views.oportunidade_mover, name="oportunidade-mover"),
+    path(
+        "oportunidades/<int:pk>/reabrir/",
+        views.oportunidade_reabrir_view,
+        name="oportunidade-reabrir",
+    ),
+    path(
+        "oportunidades/<int:pk>/orcamento/",
+        views.oportunidade_orcamento,
+        name="oportunidade-orcamento",
+    ),
+    path("indicadores/", views.indicadores_vendas, name="indicadores"),
     # --- contracts ---
     path(
         "contratos/",
