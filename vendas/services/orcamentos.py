@@ -91,7 +91,7 @@ def orcamento_converter(*, orcamento_id: int, versao: int, ator: Usuario) -> Cal
         orcamento,
         TipoEventoPedido.ORCAMENTO_CONVERTIDO,
         ator,
-        pedido=pedido.pk,
+        pedido_gerado=pedido.pk,
         numero_pedido=pedido.numero,
         total_orcamento=str(orcamento.v_nf),
         total_pedido=str(pedido.v_nf),
