@@ -238,6 +238,110 @@ def _documento(p: Any) -> dict[str, Any]:
     return {"pk": pedido.pk, "documento": documento.pk}
 
 
+def _contrato(p: Any) -> Any:
+    """A contract of the dono's client with one item, a scheduling, a delivery client (another
+    client of carteira A) and a contact, through the services."""
+    import datetime as dt
+
+    from vendas.services.contratos import (
+        contato_contrato_incluir,
+        contrato_criar,
+        entrega_contrato_incluir,
+        item_contrato_adicionar,
+        programacao_contrato_incluir,
+    )
+
+    cena = p.fixture("cenario")
+    dono = p.usuarios["dono"]
+    hoje = dt.date.today()
+    contrato = contrato_criar(
+        cliente_id=cena.cliente.pk, ator=dono,
+        dados={"descricao": "Contrato", "vigencia_inicio": hoje,
+               "vigencia_fim": hoje + dt.timedelta(days=30)},
+    )  # fmt: skip
+    item = item_contrato_adicionar(
+        contrato_id=contrato.pk, versao=1, produto=cena.lampada, quantidade=D("10"),
+        preco_unitario=D("18"), ator=dono,
+    )  # fmt: skip
+    programacao_contrato_incluir(
+        contrato_id=contrato.pk, versao=2, item_id=item.pk, data=hoje, quantidade=D("1"),
+        ator=dono,
+    )  # fmt: skip
+    entrega_contrato_incluir(
+        contrato_id=contrato.pk, versao=3, cliente_id=_cliente(p).pk, ator=dono
+    )
+    contato_contrato_incluir(contrato_id=contrato.pk, versao=4, dados={"nome": "Ana"}, ator=dono)
+    contrato.refresh_from_db()
+    return contrato
+
+
+def _casos_contratos() -> dict[str, Caso]:
+    def do_contrato(p: Any) -> dict[str, Any]:
+        return {"pk": _contrato(p).pk}
+
+    def filho(relacao: str) -> Callable[[Any], dict[str, Any]]:
+        def montar(p: Any) -> dict[str, Any]:
+            contrato = _contrato(p)
+            if relacao == "programacoes":
+                alvo = contrato.itens.get().programacoes.get()
+            else:
+                alvo = getattr(contrato, relacao).get()
+            return {"pk": contrato.pk, "item": alvo.pk}
+
+        return montar
+
+    versao = {"versao": "5"}
+    return {
+        "vendas:contrato-detalhe": Caso(do_contrato),
+        "vendas:contrato-editar": Caso(do_contrato, post={**versao, "descricao": "Invasor"}),
+        "vendas:contrato-status": Caso(do_contrato, post={**versao, "status": "cancelado"}),
+        "vendas:contrato-produto-buscar": Caso(do_contrato, post={"q": "LAMP"}),
+        "vendas:contrato-item-adicionar": Caso(
+            do_contrato, post={**versao, "produto": "1", "quantidade": "1", "preco_unitario": "1"}
+        ),
+        "vendas:contrato-item-alterar": Caso(filho("itens"), post={**versao, "quantidade": "99"}),
+        "vendas:contrato-item-remover": Caso(filho("itens"), post=versao),
+        "vendas:contrato-programacao-incluir": Caso(
+            do_contrato, post={**versao, "item": "1", "data": "2030-01-01", "quantidade": "1"}
+        ),
+        "vendas:contrato-programacao-cancelar": Caso(filho("programacoes"), post=versao),
+        "vendas:contrato-gerar-pedido": Caso(do_contrato, post={**versao, "programacoes": "1"}),
+        "vendas:contrato-entrega-incluir": Caso(do_contrato, post={**versao, "cliente": "1"}),
+        "vendas:contrato-entrega-remover": Caso(filho("entregas"), post=versao),
+        "vendas:contrato-contato-incluir": Caso(do_contrato, post={**versao, "nome": "Intruso"}),
+        "vendas:contrato-contato-alterar": Caso(filho("contatos"), post={**versao, "nome": "X"}),
+        "vendas:contrato-contato-remover": Caso(filho("contatos"), post=versao),
+    }
+
+
+def _casos_oportunidades() -> dict[str, Caso]:
+    """Opportunities follow their client's visibility (funnel helper)."""
+
+    def oportunidade(p: Any) -> dict[str, Any]:
+        from vendas.models import EtapaFunil
+        from vendas.services.oportunidades import oportunidade_criar
+
+        cena = p.fixture("cenario")
+        etapa, _ = EtapaFunil.objects.get_or_create(
+            codigo="PROSP", defaults={"descricao": "Prospecção", "ordem": 1}
+        )
+        op = oportunidade_criar(
+            cliente_id=cena.cliente.pk, ator=p.usuarios["dono"], etapa_id=etapa.pk,
+            dados={"titulo": "Oportunidade do dono"},
+        )  # fmt: skip
+        return {"pk": op.pk}
+
+    return {
+        "vendas:oportunidade-detalhe": Caso(oportunidade),
+        "vendas:oportunidade-editar": Caso(
+            oportunidade, post={"titulo": "Invasor", "valor_estimado": "1", "versao": "1"}
+        ),
+        "vendas:oportunidade-mover": Caso(oportunidade, post={"etapa": "1", "versao": "1"}),
+        "vendas:oportunidade-reabrir": Caso(oportunidade, post={"etapa": "1", "versao": "1"}),
+        "vendas:oportunidade-orcamento": Caso(oportunidade),
+    }
+
+
 CASOS: dict[str, Caso] = {
     "cadastro:cliente-detalhe": Caso(lambda p: {"pk": _cliente(p).pk}),
     "cadastro:cliente-editar": Caso(
@@ -279,6 +383,8 @@ CASOS: dict[str, Caso] = {
     **_casos_produtos(),
     **_casos_matrizes(),
     **_casos_vendas(),
+    **_casos_oportunidades(),
+    **_casos_contratos(),
 }
 
 

@@ -280,7 +280,7 @@ def contrato_alterar(
         raise ErroContrato(
             "Há programações previstas fora da nova vigência: altere ou cancele-as antes."
         )
-    _gravar_versao(contrato, mudancas.keys())
+    _gravar_versao(contrato, dados.keys())
     _evento(contrato, TipoEventoContrato.ALTERADO, ator, campos=mudancas)
     return contrato
 
@@ -409,6 +409,7 @@ def item_contrato_alterar(
     permitidos = {"quantidade", "preco_unitario", "observacao"}
     if set(dados) - permitidos:
         raise ErroContrato("Só quantidade, preço e observação do item podem ser alterados.")
+    mudou_quantidade = "quantidade" in dados and dados["quantidade"] != item.quantidade
     mudancas = _mudancas(item, dados)
     if not mudancas:
         return item
@@ -416,7 +417,7 @@ def item_contrato_alterar(
         raise ErroContrato("A quantidade contratada deve ser maior que zero.")
     if item.preco_unitario is None or item.preco_unitario < 0:
         raise ErroContrato("Informe o preço contratado (zero ou mais).")
-    if "quantidade" in mudancas:
+    if mudou_quantidade:
         programado = _programado(item)
         if item.quantidade < programado:
             raise ErroContrato(
