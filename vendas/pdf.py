@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from itertools import groupby
 from typing import Any
 
@@ -37,6 +37,30 @@ def logo_data_uri() -> str:
         return ""
     with open(caminho, "rb") as arquivo:
         return "data:image/svg+xml;base64," + base64.b64encode(arquivo.read()).decode()
+
+
+@lru_cache(maxsize=32)
+def _logo_arquivo(nome: str) -> str:
+    """A company's uploaded logo (PNG/JPEG, `contas.Empresa.logo`) inlined; keyed by the stored
+    name, which is random per upload, so a new logo is a new cache entry."""
+    from django.core.files.storage import default_storage
+
+    with default_storage.open(nome, "rb") as arquivo:
+        dados = arquivo.read()
+    tipo = "image/png" if dados.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{tipo};base64," + base64.b64encode(dados).decode()
+
+
+def logo_da_empresa(empresa: Any) -> str:
+    """The order's company logo when it has one, else the product's (static/img/logo.svg).
+    A missing file falls back too: a PDF is never lost for a logo."""
+    nome = getattr(getattr(empresa, "logo", None), "name", "")
+    if nome:
+        try:
+            return _logo_arquivo(nome)
+        except OSError:
+            pass
+    return logo_data_uri()
 
 
 @dataclass(frozen=True)
@@ -99,7 +123,8 @@ def contexto(pedido: Pedido, itens: list[ItemPedido]) -> dict[str, Any]:
         "email": email,
         "itens": ativos,
         "grupos": _grupos_por_data(ativos),
-        "logo": logo_data_uri(),
+        "logo": logo_da_empresa(pedido.empresa),
+        "logo_empresa": bool(getattr(pedido.empresa, "logo", None)),
         "gerado_em": timezone.localtime(),
     }
 
