@@ -190,6 +190,18 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:anexo-baixar"] = Caso(_anexo)
     casos["vendas:anexo-remover"] = Caso(_anexo)
     casos["vendas:orcamento-converter"] = Caso(_orcamento, post={"versao": "1"})
+    # the order screen's catalogue (catalogo): search, panels, favourites, batch inclusion
+    casos["vendas:catalogo-buscar"] = Caso(do_pedido)
+    casos["vendas:catalogo-sugestoes"] = Caso(do_pedido)
+    casos["vendas:catalogo-painel"] = Caso(lambda p: {**do_pedido(p), "painel": "promocoes"})
+    casos["vendas:catalogo-item-info"] = Caso(_com_item)
+    casos["vendas:favorito-alternar"] = Caso(
+        lambda p: {**do_pedido(p), "produto": p.fixture("cenario").lampada.pk}
+    )
+    casos["vendas:itens-lote"] = Caso(
+        do_pedido, post={"versao": "2", "produto": "1", "quantidade": "1"}
+    )
+    casos["vendas:itens-colar"] = Caso(do_pedido, post={"versao": "2", "texto": "LAMP-LED;1"})
     return casos
 
 

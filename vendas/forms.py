@@ -470,3 +470,15 @@ class AnexoPedidoForm(forms.Form):
 
 class ModoPedidoForm(forms.Form):
     modo = forms.ChoiceField(choices=MODOS_PEDIDO)
+
+
+class ColarLinhasForm(VersaoForm):
+    """The paste box of the order screen: one "código;quantidade" per line."""
+
+    texto = forms.CharField(
+        label="Linhas (código;quantidade)",
+        max_length=50_000,
+        strip=False,
+        error_messages={"required": "Cole ao menos uma linha “código;quantidade”."},
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -365,3 +365,246 @@ def pedido_anexos(pedido: Pedido) -> list[AnexoPedido]:
 def anexo_obter(*, pedido: Pedido, pk: int) -> AnexoPedido:
     """An attachment of an order already obtained through `pedido_obter`, else 404."""
     return get_object_or_404(AnexoPedido, pedido=pedido, pk=pk)
+
+
+# --- catalogue of the order screen: favourites, promotions, last quotes, suggestions ---------
+# Every panel shows its products as the search does (price for this order's client/table,
+# stock in its warehouse) plus the catalogue marks (`anotar_catalogo`), in a fixed number of
+# queries whatever the number of products.
+
+from django.db.models import Count as _Contar  # noqa: E402
+
+from crm.money import arredondar as _arredondar  # noqa: E402
+from produtos.models import KitComponente as _KitComponente  # noqa: E402
+from produtos.models import ProdutoComplementar as _ProdutoComplementar  # noqa: E402
+from produtos.models import ProdutoSimilar as _ProdutoSimilar  # noqa: E402
+from produtos.models import Promocao as _Promocao  # noqa: E402
+from vendas.constants import TipoDocumento as _TipoDocumento  # noqa: E402
+from vendas.models import ProdutoFavorito as _ProdutoFavorito  # noqa: E402
+
+LIMITE_PAINEL = 60
+ULTIMAS_COTACOES = 5
+
+
+def produtos_com_preco(*, pedido: Pedido, qs: QuerySet[Produto]) -> QuerySet[Produto]:
+    """`qs` with `preco` (the client's price, else the order's table) and `disponivel` (stock
+    in the order's warehouse, in the product's unit), as `produtos_buscar` shows them."""
+    precos = PrecoLista.objects.filter(produto=OuterRef("pk")).vigentes_em(pedido.data)
+    cliente = precos.filter(cliente_id=pedido.cliente_id).values("preco")[:1]
+    tabela = precos.filter(tabela_id=pedido.tabela_venda_id).values("preco")[:1]
+    estoque = Estoque.objects.filter(
+        produto=OuterRef("pk"), armazem_id=pedido.armazem_id, unidade_id=OuterRef("unidade_id")
+    ).annotate(d=F("quantidade") - F("reservado"))
+    dinheiro = DecimalField(max_digits=16, decimal_places=4)
+    return qs.select_related("unidade").annotate(
+        preco=Coalesce(
+            Subquery(cliente, output_field=dinheiro), Subquery(tabela, output_field=dinheiro)
+        ),
+        disponivel=Subquery(estoque.values("d")[:1], output_field=dinheiro),
+    )
+
+
+def promocoes_vigentes(pedido: Pedido) -> QuerySet[_Promocao]:
+    """Active promotions for this order (on its date; its price table's or every table's)."""
+    return _Promocao.objects.filter(
+        Q(tabela_id=pedido.tabela_venda_id) | Q(tabela__isnull=True),
+        inicio__lte=pedido.data,
+        fim__gte=pedido.data,
+    )
+
+
+def favoritos_ids(user: Usuario) -> set[int]:
+    return set(_ProdutoFavorito.objects.filter(usuario=user).values_list("produto_id", flat=True))
+
+
+def _cotacoes_do_cliente(pedido: Pedido, user: Usuario) -> QuerySet[Pedido]:
+    """The client's other quotes that `user` may see (the order's own visibility rule)."""
+    return (
+        Pedido.objects.visiveis_para(user)
+        .filter(cliente_id=pedido.cliente_id, tipo=_TipoDocumento.ORCAMENTO)
+        .exclude(pk=pedido.pk)
+    )
+
+
+def ultimos_precos_cotados(
+    *, pedido: Pedido, user: Usuario, produto_ids: list[int]
+) -> dict[int, dict]:
+    """Per product, the price of its item in this client's latest quote (one query)."""
+    if not produto_ids:
+        return {}
+    linhas = (
+        ItemPedido.objects.filter(
+            pedido__in=_cotacoes_do_cliente(pedido, user).values("pk"),
+            produto_id__in=produto_ids,
+            status=StatusItem.ATIVO,
+        )
+        .order_by("produto_id", "-pedido__data", "-pedido__numero", "-sequencia")
+        .distinct("produto_id")
+        .values(
+            "produto_id",
+            "preco_unitario",
+            "desconto_percentual",
+            "quantidade",
+            "pedido_id",
+            "pedido__numero",
+            "pedido__data",
+        )
+    )
+    return {linha["produto_id"]: linha for linha in linhas}
+
+
+def promocoes_por_produto(*, pedido: Pedido, produto_ids: list[int] | None = None) -> dict:
+    """The active promotion of each product for this order (its table's before the general
+    one, then the latest). `produto_ids=None`: every product on promotion."""
+    qs = promocoes_vigentes(pedido).filter(produto__ativo=True)
+    if produto_ids is not None:
+        if not produto_ids:
+            return {}
+        qs = qs.filter(produto_id__in=produto_ids)
+    qs = qs.order_by("produto_id", F("tabela_id").asc(nulls_last=True), "-inicio", "-id")
+    return {p.produto_id: p for p in qs.distinct("produto_id")}
+
+
+def _preco_promocional(produto: Produto) -> Decimal | None:
+    promo = produto.promocao
+    if promo is None:
+        return None
+    if promo.preco is not None:
+        return promo.preco
+    if produto.preco is None:
+        return None
+    return _arredondar(produto.preco * (1 - promo.percentual_desconto / Decimal(100)))
+
+
+def anotar_catalogo(
+    *, pedido: Pedido, user: Usuario, produtos: list[Produto], favoritos: set[int] | None = None
+) -> list[Produto]:
+    """Marks each product with `favorito`, `promocao` (+ `preco_promocional`), `cotacao` (its
+    price in this client's latest quote), `kit` (number of components) and `no_pedido`."""
+    ids = [p.pk for p in produtos]
+    if favoritos is None:
+        favoritos = favoritos_ids(user) if ids else set()
+    promocoes = promocoes_por_produto(pedido=pedido, produto_ids=ids)
+    cotacoes = ultimos_precos_cotados(pedido=pedido, user=user, produto_ids=ids)
+    kits = dict(
+        _KitComponente.objects.filter(kit_id__in=ids)
+        .values("kit_id")
+        .annotate(n=_Contar("id"))
+        .values_list("kit_id", "n")
+    ) if ids else {}  # fmt: skip
+    no_pedido = set(
+        ItemPedido.objects.filter(
+            pedido=pedido, produto_id__in=ids, status=StatusItem.ATIVO
+        ).values_list("produto_id", flat=True)
+    ) if ids else set()  # fmt: skip
+    for p in produtos:
+        p.favorito = p.pk in favoritos
+        p.promocao = promocoes.get(p.pk)
+        p.preco_promocional = _preco_promocional(p)
+        p.cotacao = cotacoes.get(p.pk)
+        p.kit = kits.get(p.pk, 0)
+        p.no_pedido = p.pk in no_pedido
+    return produtos
+
+
+def catalogo_buscar(*, pedido: Pedido, user: Usuario, termo: str, limite: int = 12) -> list:
+    """The product search with the rep's favourites first and the catalogue marks. Looks a
+    few pages deep so a favourite that matches is not cut by the alphabetical limit."""
+    produtos = produtos_buscar(pedido=pedido, termo=termo, limite=limite * 4)
+    if not produtos:
+        return []
+    favoritos = favoritos_ids(user)
+    produtos.sort(key=lambda p: p.pk not in favoritos)  # stable: search order kept
+    return anotar_catalogo(
+        pedido=pedido, user=user, produtos=produtos[:limite], favoritos=favoritos
+    )
+
+
+def favoritos_listar(*, pedido: Pedido, user: Usuario) -> list[Produto]:
+    favoritos = _ProdutoFavorito.objects.filter(usuario=user).values("produto_id")
+    qs = Produto.objects.filter(ativo=True, pk__in=favoritos)
+    produtos = list(
+        produtos_com_preco(pedido=pedido, qs=qs).order_by("descricao", "id")[:LIMITE_PAINEL]
+    )
+    return anotar_catalogo(pedido=pedido, user=user, produtos=produtos)
+
+
+def promocoes_listar(*, pedido: Pedido, user: Usuario) -> list[Produto]:
+    """Products of the order's price table on an active promotion (with the offer)."""
+    promocoes = promocoes_por_produto(pedido=pedido)
+    qs = Produto.objects.filter(pk__in=list(promocoes))
+    produtos = list(
+        produtos_com_preco(pedido=pedido, qs=qs).order_by("descricao", "id")[:LIMITE_PAINEL]
+    )
+    return anotar_catalogo(pedido=pedido, user=user, produtos=produtos)
+
+
+def ultimas_cotacoes(*, pedido: Pedido, user: Usuario) -> list[Pedido]:
+    """This client's last quotes the user may see: date, total, status, active items."""
+    return list(
+        _cotacoes_do_cliente(pedido, user)
+        .select_related("representante")
+        .annotate(n_itens=_Contar("itens", filter=Q(itens__status=StatusItem.ATIVO)))
+        .order_by("-data", "-numero")[:ULTIMAS_COTACOES]
+    )
+
+
+def sugestoes(*, pedido: Pedido, user: Usuario, produto_ids: list[int]) -> dict:
+    """Similar products (alternatives: put first when the product has no stock or is
+    blocked) and complementary ones (cross-selling, those already in the order left out) of
+    `produto_ids`, with price and stock."""
+    if not produto_ids:
+        return {"origens": [], "alerta": [], "similares": [], "complementares": [], "total": 0}
+    similares = list(
+        _ProdutoSimilar.objects.filter(produto_id__in=produto_ids).values_list(
+            "produto_id", "similar_id", "observacao"
+        )
+    )
+    complementares = list(
+        _ProdutoComplementar.objects.filter(produto_id__in=produto_ids).values_list(
+            "produto_id", "complementar_id", "observacao"
+        )
+    )
+    relacionados = {s for _, s, _ in similares} | {c for _, c, _ in complementares}
+    qs = Produto.objects.filter(pk__in={*produto_ids, *relacionados})
+    todos = {p.pk: p for p in produtos_com_preco(pedido=pedido, qs=qs).order_by("descricao", "id")}
+    anotar_catalogo(pedido=pedido, user=user, produtos=list(todos.values()))
+    origens = [todos[i] for i in produto_ids if i in todos]
+    for o in origens:
+        o.sem_estoque = o.disponivel is None or o.disponivel <= 0
+
+    def montar(pares: list[tuple[int, int, str]], *, esconder_no_pedido: bool) -> list[dict]:
+        saida, vistos = [], set()
+        for origem, alvo, observacao in pares:
+            p = todos.get(alvo)
+            if p is None or alvo in vistos or alvo in produto_ids or not p.ativo:
+                continue
+            if esconder_no_pedido and p.no_pedido:
+                continue
+            vistos.add(alvo)
+            saida.append({"produto": p, "de": todos.get(origem), "observacao": observacao})
+        saida.sort(key=lambda s: (s["produto"].bloqueado, s["produto"].descricao))
+        return saida
+
+    resultado = {
+        "origens": origens,
+        "alerta": [o for o in origens if o.sem_estoque or o.bloqueado or not o.ativo],
+        "similares": montar(similares, esconder_no_pedido=False),
+        "complementares": montar(complementares, esconder_no_pedido=True),
+    }
+    resultado["total"] = len(resultado["similares"]) + len(resultado["complementares"])
+    return resultado
+
+
+def catalogo_painel(*, pedido: Pedido, user: Usuario) -> dict:
+    """What the order page shows of the catalogue at load: the rep's favourites and how many
+    promotions and quotes the other panels hold (those load when opened)."""
+    return {
+        "favoritos": favoritos_listar(pedido=pedido, user=user),
+        "n_promocoes": promocoes_vigentes(pedido)
+        .filter(produto__ativo=True)
+        .values("produto_id")
+        .distinct()
+        .count(),
+        "n_cotacoes": min(_cotacoes_do_cliente(pedido, user).count(), ULTIMAS_COTACOES),
+    }

@@ -39,6 +39,18 @@ urlpatterns = [
     path("<int:pk>/email/", views.pedido_email_view, name="pedido-email"),
     path("<int:pk>/copiar/", views.pedido_copiar_view, name="pedido-copiar"),
     path("<int:pk>/copia/conferir/", views.copia_conferir_view, name="copia-conferir"),
+    # --- catalogue of the order screen: search, favourites, promotions, quotes, batch ---
+    path("<int:pk>/catalogo/produtos/", views.catalogo_buscar, name="catalogo-buscar"),
+    path("<int:pk>/catalogo/sugestoes/", views.sugestoes_view, name="catalogo-sugestoes"),
+    path("<int:pk>/catalogo/<slug:painel>/", views.catalogo_painel, name="catalogo-painel"),
+    path(
+        "<int:pk>/favoritos/<int:produto>/",
+        views.favorito_alternar_view,
+        name="favorito-alternar",
+    ),
+    path("<int:pk>/itens/<int:item>/info/", views.item_info_view, name="catalogo-item-info"),
+    path("<int:pk>/itens/lote/", views.itens_lote_view, name="itens-lote"),
+    path("<int:pk>/itens/colar/", views.itens_colar_view, name="itens-colar"),
     # --- items: date scheduling, lots; attachments; quote conversion; screen mode ---
     path("modo/", views.pedido_modo_view, name="pedido-modo"),
     path("<int:pk>/programacao/", views.programacao_painel, name="programacao-painel"),

@@ -19,10 +19,11 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from produtos.constants import QTD_DECIMAL_PLACES, QTD_MAX_DIGITS
-from produtos.models import KitComponente, Produto, Promocao
+from produtos.models import KitComponente, Produto
 from vendas.calculo import Calculo, recalcular
 from vendas.constants import TipoEventoPedido
 from vendas.models import ItemPedido, Pedido, PedidoEvento, ProdutoFavorito
+from vendas.selectors import promocoes_vigentes
 from vendas.services.pedidos import ErroPedido, _gravar_versao, _para_alterar, _texto
 
 if TYPE_CHECKING:
@@ -65,18 +66,10 @@ class LinhaRecusada:
 class Inclusao:
     calculo: Calculo
     novos: list[int]  # ids of the items inserted, in order
+    kits: list[str] = field(default_factory=list)  # codes of the kits exploded
 
 
 # --- the one way items enter an order --------------------------------------------------------
-
-
-def promocoes_vigentes(pedido: Pedido) -> Any:
-    """Active promotions for this order (its date, its price table or every table)."""
-    return Promocao.objects.filter(
-        Q(tabela_id=pedido.tabela_venda_id) | Q(tabela__isnull=True),
-        inicio__lte=pedido.data,
-        fim__gte=pedido.data,
-    )
 
 
 def _rotulo(n: int, linha: Linha, total: int) -> str:
@@ -107,10 +100,11 @@ def _aplicar_promocoes(pedido: Pedido, linhas: Sequence[Linha]) -> list[Linha]:
     return saida
 
 
-def _explodir_kits(linhas: list[Linha]) -> list[Linha]:
+def _explodir_kits(linhas: list[Linha]) -> tuple[list[Linha], list[str]]:
     """A kit line becomes one line per component (kit quantity × component quantity), with the
     kit's discount; a kit has no price of its own, so a new price or a lot on it is refused.
-    One query per nesting level, whatever the number of lines."""
+    One query per nesting level, whatever the number of lines. Also returns the kits' codes."""
+    kits: dict[str, None] = {}
     for _nivel in range(PROFUNDIDADE_KIT + 1):
         ids = {linha.produto.pk for linha in linhas}
         componentes: dict[int, list[KitComponente]] = {}
@@ -121,7 +115,7 @@ def _explodir_kits(linhas: list[Linha]) -> list[Linha]:
         ):
             componentes.setdefault(c.kit_id, []).append(c)
         if not componentes:
-            return linhas
+            return linhas, list(kits)
         if _nivel == PROFUNDIDADE_KIT:
             break
         saida: list[Linha] = []
@@ -131,6 +125,7 @@ def _explodir_kits(linhas: list[Linha]) -> list[Linha]:
                 saida.append(linha)
                 continue
             kit = linha.produto
+            kits[kit.codigo] = None
             if linha.novo_preco is not None or linha.lote is not None:
                 raise ErroPedido(
                     f"O kit {kit.codigo} entra no pedido pelos componentes: novo preço e lote "
@@ -177,7 +172,7 @@ def itens_adicionar(
             prefixo = _rotulo(n, linha, len(linhas))
             raise ErroPedido(f"{prefixo}a quantidade deve ser maior que zero." if prefixo
                              else "A quantidade deve ser maior que zero.")  # fmt: skip
-    expandidas = _explodir_kits(_aplicar_promocoes(pedido, linhas))
+    expandidas, kits = _explodir_kits(_aplicar_promocoes(pedido, linhas))
     ultima = ItemPedido.objects.filter(pedido=pedido).aggregate(m=Max("sequencia"))["m"] or 0
     itens = ItemPedido.objects.bulk_create(
         ItemPedido(
@@ -205,7 +200,7 @@ def itens_adicionar(
         )
         for item, linha in zip(itens, expandidas, strict=True)
     )
-    return Inclusao(calculo=recalcular(pedido), novos=[i.pk for i in itens])
+    return Inclusao(calculo=recalcular(pedido), novos=[i.pk for i in itens], kits=kits)
 
 
 def _dados_evento(item: ItemPedido, linha: Linha) -> dict[str, Any]:

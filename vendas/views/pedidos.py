@@ -248,6 +248,8 @@ def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPed
     from vendas.views.itens import contexto_abas  # programação, anexos, conversion, mode
 
     ctx.update(contexto_abas(request, pedido, itens, ctx["pode_alterar"]))
+    # favourites, promotions and quotes panels next to the product search (views/catalogo.py)
+    ctx["catalogo"] = selectors.catalogo_painel(pedido=pedido, user=request.user)  # type: ignore[arg-type]
     return ctx
 
 
