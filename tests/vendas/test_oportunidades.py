@@ -450,3 +450,22 @@ def test_funil_nao_cresce_em_consultas(client, cenario, funil, django_assert_max
         resp = client.get(reverse("vendas:oportunidade-funil"))
     assert resp.status_code == 200
     assert resp.content.decode().count('class="funil-cartao"') == n
+
+
+def test_conversao_pelo_servico_de_orcamentos_registra_na_oportunidade(cenario, funil) -> None:
+    from vendas.services.orcamentos import orcamento_converter
+
+    op = criar(cenario)
+    orcamento = oportunidade_criar_orcamento(oportunidade_id=op.pk, ator=cenario.dono).pedido
+    from vendas.services import item_adicionar
+
+    calculo = item_adicionar(
+        pedido_id=orcamento.pk, versao=orcamento.versao, produto=cenario.lampada,
+        quantidade=D("3"), ator=cenario.dono,
+    )  # fmt: skip
+    pedido = orcamento_converter(
+        orcamento_id=orcamento.pk, versao=calculo.pedido.versao, ator=cenario.dono
+    ).pedido
+    evento = op.eventos.get(tipo=TipoEventoOportunidade.ORCAMENTO_CONVERTIDO)
+    assert evento.dados["pedido"] == pedido.pk and evento.dados["orcamento"] == orcamento.pk
+    assert pedido.oportunidade_id == op.pk
