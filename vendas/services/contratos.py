@@ -129,9 +129,7 @@ class ConflitoVersaoContrato(ErroContrato):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _evento(
-    contrato: Contrato, tipo: str, ator: Usuario | None, /, **dados: Any
-) -> EventoContrato:
+def _evento(contrato: Contrato, tipo: str, ator: Usuario | None, /, **dados: Any) -> EventoContrato:
     return EventoContrato.objects.create(contrato=contrato, tipo=tipo, ator=ator, dados=dados)
 
 
