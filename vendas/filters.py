@@ -168,3 +168,58 @@ class ContratoFilter(df.FilterSet):
         if not valor:
             return qs
         return qs.filter(vigencia_inicio__lte=valor, vigencia_fim__gte=valor)
+
+
+# --- sales targets (metas) ---------------------------------------------------------------------
+
+from vendas.constants import IndicadorVenda  # noqa: E402
+from vendas.indicadores import representantes_para_meta  # noqa: E402
+from vendas.models import MetaVenda  # noqa: E402
+
+SEM_REPRESENTANTE = "empresa"
+
+
+class MetaVendaFilter(df.FilterSet):
+    """Targets by indicator, by rep (or the company's own) and by period: `de`/`ate` keep the
+    targets whose period overlaps the chosen dates. The rep choices are the ones the user may
+    set targets for (one query), so the list reveals no other name."""
+
+    indicador = df.ChoiceFilter(
+        label="Indicador", choices=IndicadorVenda.choices, empty_label="Todos"
+    )
+    representante = df.ChoiceFilter(
+        label="Representante", method="filtrar_representante", empty_label="Todos", choices=()
+    )
+    de = df.DateFilter(
+        field_name="periodo_fim", lookup_expr="gte", label="Período de",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    ate = df.DateFilter(
+        field_name="periodo_inicio", lookup_expr="lte", label="até",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = MetaVenda
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        escolhas: list[tuple[str, str]] = [(SEM_REPRESENTANTE, "Toda a empresa")]
+        if user is not None and user.is_authenticated:
+            escolhas += [
+                (str(u.pk), u.get_full_name() or u.username)
+                for u in representantes_para_meta(user).only("pk", "first_name", "last_name",
+                                                              "username")
+            ]  # fmt: skip
+        self.filters["representante"].extra["choices"] = escolhas
+
+    def filtrar_representante(
+        self, qs: QuerySet[MetaVenda], nome: str, valor: Any
+    ) -> QuerySet[MetaVenda]:
+        if not valor:
+            return qs
+        if valor == SEM_REPRESENTANTE:
+            return qs.filter(representante__isnull=True)
+        return qs.filter(representante_id=int(valor))

@@ -482,3 +482,132 @@ class ColarLinhasForm(VersaoForm):
         error_messages={"required": "Cole ao menos uma linha “código;quantidade”."},
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+# --- sales targets (metas) -------------------------------------------------------------------
+
+from cadastro.forms_indicadores import _campo_data  # noqa: E402
+from vendas.constants import IndicadorVenda  # noqa: E402
+from vendas.indicadores import representantes_para_meta, ve_toda_a_empresa  # noqa: E402
+from vendas.models import MetaVenda  # noqa: E402
+
+# Targets counted in units (orders, clients): a fraction would never be reached exactly.
+INDICADORES_INTEIROS = frozenset({IndicadorVenda.PEDIDOS, IndicadorVenda.CLIENTES_POSITIVADOS})
+
+
+def texto_meta(meta: MetaVenda) -> str:
+    """“Faturamento … de Fulano, 01/03/2026 a 31/03/2026 (R$ 10.000,00)”: names a target in
+    messages (overlap refusal, success, deletion)."""
+    from crm.templatetags.formatos import brl, milhar
+
+    valor = (
+        milhar(meta.valor_meta) if meta.indicador in INDICADORES_INTEIROS else brl(meta.valor_meta)
+    )
+    quem = (
+        f"de {meta.representante.get_full_name() or meta.representante.username}"
+        if meta.representante_id
+        else "da empresa"
+    )
+    return (
+        f"“{meta.get_indicador_display()}” {quem}, {meta.periodo_inicio:%d/%m/%Y} a "
+        f"{meta.periodo_fim:%d/%m/%Y} ({valor})"
+    )
+
+
+class MetaVendaForm(forms.ModelForm):
+    """A sales target of the user's company (Supervisor, Administrador).
+
+    The company is the user's own, never a field (a POSTed `empresa` is ignored). A supervisor
+    sets targets only for the reps of the teams they head; an administrator (sees every
+    portfolio) for any rep of the company or for the whole company (representante empty). Two
+    targets of the same indicator and rep may not overlap: the indicators page would not know
+    which to compare with.
+    """
+
+    representante = forms.ModelChoiceField(
+        label="Representante",
+        queryset=MetaVenda.objects.none(),
+        required=False,
+        error_messages={
+            "invalid_choice": "Escolha um representante da sua equipe.",
+            "required": "Escolha o representante (metas da empresa são do administrador).",
+        },
+    )
+    valor_meta = forms.DecimalField(
+        label="Meta",
+        max_digits=14,
+        decimal_places=2,
+        localize=True,
+        min_value=Decimal(0),
+        help_text="Em R$ para faturamento e oportunidades ganhas; em unidades para pedidos e "
+        "clientes positivados.",
+        error_messages={
+            "invalid": "Informe um número (ex.: 15.000,00 ou 40).",
+            "required": "Informe o valor da meta.",
+            "min_value": "A meta não pode ser negativa.",
+            "max_digits": "Valor grande demais.",
+            "max_decimal_places": "Use no máximo 2 casas decimais.",
+            "max_whole_digits": "Valor grande demais.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    periodo_inicio = _campo_data("Início do período", obrigatorio=True)
+    periodo_fim = _campo_data("Fim do período", obrigatorio=True)
+
+    class Meta:
+        model = MetaVenda
+        fields = ["indicador", "representante", "valor_meta", "periodo_inicio", "periodo_fim"]
+        error_messages = {"indicador": {"required": "Escolha o indicador."}}
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.empresa_id: int = user.empresa_id
+        self.instance.empresa_id = user.empresa_id
+        self.fields["indicador"].choices = [("", "Escolha o indicador"), *IndicadorVenda.choices]
+        campo = self.fields["representante"]
+        campo.queryset = representantes_para_meta(user)
+        campo.label_from_instance = lambda u: u.get_full_name() or u.username
+        if ve_toda_a_empresa(user):
+            campo.empty_label = "Toda a empresa (meta da empresa)"
+            campo.help_text = "Vazio: meta da empresa, comparada com o total da empresa."
+        else:
+            campo.required = True
+            campo.empty_label = "Escolha o representante"
+            campo.help_text = "Representantes das equipes que você supervisiona."
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        dados = self.cleaned_data
+        indicador = dados.get("indicador")
+        valor = dados.get("valor_meta")
+        inicio, fim = dados.get("periodo_inicio"), dados.get("periodo_fim")
+        if (
+            valor is not None
+            and indicador in INDICADORES_INTEIROS
+            and valor != valor.to_integral_value()
+        ):
+            self.add_error("valor_meta", "Este indicador é uma quantidade: use um número inteiro.")
+        if inicio and fim and fim < inicio:
+            self.add_error("periodo_fim", "O fim do período não pode ser anterior ao início.")
+        elif inicio and fim and indicador and "representante" not in self.errors:
+            representante = dados.get("representante")
+            sobreposta = (
+                MetaVenda.objects.filter(
+                    empresa_id=self.empresa_id,
+                    indicador=indicador,
+                    representante=representante,
+                    periodo_inicio__lte=fim,
+                    periodo_fim__gte=inicio,
+                )
+                .exclude(pk=self.instance.pk)
+                .select_related("representante")
+                .order_by("periodo_inicio", "pk")
+                .first()
+            )
+            if sobreposta:
+                self.add_error(
+                    None,
+                    f"Já existe a meta {texto_meta(sobreposta)}, que se sobrepõe a este "
+                    "período. Edite aquela meta ou escolha outro período.",
+                )
+        return dados

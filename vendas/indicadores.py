@@ -23,6 +23,12 @@ Which date each figure uses (also the footnote of the page, COMO_CALCULADO):
 - Oportunidades ganhas (R$): `valor_estimado` of opportunities won within the period
   (`fechada_em`), by the opportunity's representative.
 
+- Cross-selling: sent orders of the period with at least one registered complementary pair
+  (`produtos.ProdutoComplementar`: produto and complementar both among the order's active
+  items) ÷ sent orders of the period.
+- Up-selling: clients with a sent order in both the period and the previous one of the same
+  length whose average order value (`v_nf` ÷ orders) grew ÷ those clients.
+
 Query budget: every figure is one grouped query (products: two; targets: three whatever the
 number of targets, each distinct target period being one more conditional aggregate column).
 """
@@ -38,17 +44,21 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 
 from cadastro.indicadores import Avaliacao, Periodo, percentual
 from crm.graficos import Grafico, Item, barras_horizontais
+from produtos.models import ProdutoComplementar
 from vendas.constants import (
     IndicadorVenda,
     ResultadoEtapa,
@@ -92,6 +102,19 @@ COMO_CALCULADO: dict[str, str] = {
     "conversao": (
         "Orçamentos com data no período que viraram pedido (situação Convertido em pedido) ÷ "
         "orçamentos com data no período × 100."
+    ),
+    "cross_selling": (
+        "Pedidos enviados com data no período que têm ao menos um item ativo cujo produto está "
+        "cadastrado como complementar (cadastro do produto, “Produtos complementares”) de outro "
+        "produto do mesmo pedido ÷ pedidos enviados no período × 100. Por representante do "
+        "pedido. Mede venda cruzada registrada no cadastro: um par vendido junto que não está "
+        "cadastrado como complementar não conta."
+    ),
+    "up_selling": (
+        "Clientes cujo ticket médio (total dos pedidos enviados ÷ quantidade de pedidos "
+        "enviados) no período foi maior que no período anterior de mesma duração ÷ clientes "
+        "que tiveram pedido enviado nos dois períodos × 100. Clientes que compraram só em um "
+        "dos dois períodos não entram na conta (não há com o que comparar)."
     ),
 }
 
@@ -275,6 +298,55 @@ def metas_vigentes(
     ):
         vistos.setdefault((meta.indicador, meta.representante_id), meta)
     return list(vistos.values())
+
+
+def ve_toda_a_empresa(user: Any) -> bool:
+    """Administrators (every portfolio) keep every target of the company; a supervisor only
+    those of the reps of the teams they head (contas.Equipe.supervisor)."""
+    return bool(user.is_superuser or user.has_perm("cadastro.ver_todas_carteiras"))
+
+
+def representantes_para_meta(user: Any) -> QuerySet[Any]:
+    """Whom `user` may set a target for: an administrator, every active rep of the company
+    (Representante role or owner of a portfolio); a supervisor, the active members of the
+    teams they head. Always within the user's company."""
+    from django.contrib.auth import get_user_model
+
+    from cadastro.models import Carteira
+    from contas.constants import Papel
+
+    usuarios = get_user_model().objects.filter(is_active=True, empresa_id=user.empresa_id)
+    if user.empresa_id is None:
+        return usuarios.none()
+    if ve_toda_a_empresa(user):
+        grupo = get_user_model().groups.through.objects.filter(group__name=Papel.REPRESENTANTE)
+        usuarios = usuarios.filter(
+            Q(pk__in=grupo.values("usuario_id"))
+            | Q(pk__in=Carteira.objects.values("representante_id"))
+        )
+    else:
+        usuarios = usuarios.filter(equipe__supervisor=user)
+    return usuarios.order_by("first_name", "last_name", "username")
+
+
+def metas_visiveis(user: Any) -> QuerySet[MetaVenda]:
+    """Targets `user` sees on the targets screen: the company's own ones and, for a
+    supervisor, those of their teams' reps (an administrator: every one of the company)."""
+    if getattr(user, "empresa_id", None) is None:
+        return MetaVenda.objects.none()
+    metas = MetaVenda.objects.filter(empresa_id=user.empresa_id)
+    if ve_toda_a_empresa(user):
+        return metas
+    return metas.filter(Q(representante__isnull=True) | Q(representante__equipe__supervisor=user))
+
+
+def metas_editaveis(user: Any) -> QuerySet[MetaVenda]:
+    """Targets `user` may change or delete: an administrator, every one of the company; a
+    supervisor, those of their teams' reps (the company's are the administrator's)."""
+    metas = metas_visiveis(user)
+    if ve_toda_a_empresa(user):
+        return metas
+    return metas.filter(representante__equipe__supervisor=user)
 
 
 def avaliar(meta: MetaVenda, medicao: Medicao, hoje: dt.date) -> Avaliacao:
@@ -551,6 +623,113 @@ def conversao_orcamentos(pedidos: QuerySet[Pedido], periodo: Periodo) -> Convers
         convertidos=sum(c.convertidos for c in por_rep),
     )
     return Conversoes(por_rep=tuple(por_rep), total=total)
+
+
+# --- cross-selling and up-selling ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VendaCruzada:
+    representante: str
+    pedidos: int
+    cruzados: int
+
+    @property
+    def taxa(self) -> Decimal | None:
+        return percentual(self.cruzados, self.pedidos)
+
+
+@dataclass(frozen=True, slots=True)
+class VendasCruzadas:
+    por_rep: tuple[VendaCruzada, ...]
+    total: VendaCruzada = field(default_factory=lambda: VendaCruzada("Total", 0, 0))
+
+
+def venda_cruzada(pedidos: QuerySet[Pedido], periodo: Periodo) -> VendasCruzadas:
+    """Sent orders of the period and how many hold a registered complementary pair, per rep;
+    1 query (the pair test is an EXISTS per order over its own active items)."""
+    produtos_do_pedido = ItemPedido.objects.filter(
+        pedido_id=OuterRef(OuterRef("pk")), status=StatusItem.ATIVO
+    ).values("produto_id")
+    par = ProdutoComplementar.objects.filter(
+        produto_id__in=produtos_do_pedido, complementar_id__in=produtos_do_pedido
+    )
+    linhas = (
+        pedidos_enviados(pedidos, periodo)
+        .order_by()
+        .alias(cruzado=Exists(par))
+        .values(
+            "representante_id",
+            "representante__first_name",
+            "representante__last_name",
+            "representante__username",
+        )
+        .annotate(total=Count("pk"), cruzados=Count("pk", filter=Q(cruzado=True)))
+    )
+    por_rep = sorted(
+        (
+            VendaCruzada(
+                representante=_nome(
+                    linha["representante__first_name"],
+                    linha["representante__last_name"],
+                    linha["representante__username"],
+                ),
+                pedidos=linha["total"],
+                cruzados=linha["cruzados"],
+            )
+            for linha in linhas
+        ),
+        key=lambda v: (-v.pedidos, v.representante),
+    )
+    total = VendaCruzada(
+        representante="Total",
+        pedidos=sum(v.pedidos for v in por_rep),
+        cruzados=sum(v.cruzados for v in por_rep),
+    )
+    return VendasCruzadas(por_rep=tuple(por_rep), total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class UpSelling:
+    comparaveis: int  # clients with a sent order in both periods
+    cresceram: int  # ... whose average order value grew
+
+    @property
+    def taxa(self) -> Decimal | None:
+        return percentual(self.cresceram, self.comparaveis)
+
+
+def up_selling(pedidos: QuerySet[Pedido], periodo: Periodo) -> UpSelling:
+    """Clients whose average sent-order value grew against the previous period of the same
+    length, among those who bought in both; 1 query (grouped per client inside, counted
+    outside)."""
+    anterior = periodo.anterior()
+    atual, antes = _no_periodo("data", periodo), _no_periodo("data", anterior)
+    por_cliente = (
+        pedidos.filter(
+            tipo=TipoDocumento.PEDIDO,
+            status=StatusPedido.ENVIADO,
+            data__gte=anterior.inicio,
+            data__lte=periodo.fim,
+        )
+        .order_by()
+        .values("cliente_id")
+        .annotate(
+            fat_a=Coalesce(Sum("v_nf", filter=atual), Value(ZERO), output_field=_DINHEIRO),
+            n_a=Count("pk", filter=atual),
+            fat_p=Coalesce(Sum("v_nf", filter=antes), Value(ZERO), output_field=_DINHEIRO),
+            n_p=Count("pk", filter=antes),
+        )
+        .filter(n_a__gt=0, n_p__gt=0)
+        # fat_a / n_a > fat_p / n_p, without a division (both counts are positive here)
+        .annotate(cresceu=GreaterThan(F("fat_a") * F("n_p"), F("fat_p") * F("n_a")))
+    )
+    resultado = por_cliente.aggregate(
+        comparaveis=Count("cliente_id"), cresceram=Count("cliente_id", filter=Q(cresceu=True))
+    )
+    return UpSelling(
+        comparaveis=resultado["comparaveis"] or 0, cresceram=resultado["cresceram"] or 0
+    )
 
 
 # --- charts ----------------------------------------------------------------------------------

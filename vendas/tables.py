@@ -114,3 +114,41 @@ class ContratoTable(BaseTable):
         sequence = fields
         order_by = ("-numero",)
         empty_text = "Nenhum contrato encontrado."
+
+
+# --- sales targets (metas) ---------------------------------------------------------------------
+
+from vendas.models import MetaVenda  # noqa: E402
+
+
+class MetaVendaTable(BaseTable):
+    """`situacao` and `editavel` are annotations of the list view (MetaVendaListaView.anotar)."""
+
+    indicador = tables.Column(verbose_name="Indicador", order_by=("indicador",))
+    representante = tables.TemplateColumn(
+        template_name="vendas/tables/meta_representante.html", verbose_name="Representante",
+        orderable=False,
+    )  # fmt: skip
+    valor_meta = tables.TemplateColumn(
+        template_name="vendas/tables/meta_valor.html", verbose_name="Meta",
+        order_by=("valor_meta",), attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+    )  # fmt: skip
+    periodo_inicio = tables.DateColumn(
+        verbose_name="Início", format="d/m/Y", order_by=("periodo_inicio",)
+    )
+    periodo_fim = tables.DateColumn(verbose_name="Fim", format="d/m/Y", order_by=("periodo_fim",))
+    situacao = tables.TemplateColumn(
+        template_name="vendas/tables/meta_situacao.html", verbose_name="Situação",
+        orderable=False,
+    )  # fmt: skip
+    acoes = tables.TemplateColumn(
+        template_name="vendas/tables/meta_acoes.html", verbose_name="Ações", orderable=False,
+    )  # fmt: skip
+
+    class Meta(BaseTable.Meta):
+        model = MetaVenda
+        fields = ("indicador", "representante", "valor_meta", "periodo_inicio", "periodo_fim",
+                  "situacao", "acoes")  # fmt: skip
+        sequence = fields
+        order_by = ("-periodo_inicio",)
+        empty_text = "Nenhuma meta encontrada."

@@ -91,6 +91,21 @@ urlpatterns = [
         name="oportunidade-orcamento",
     ),
     path("indicadores/", views.indicadores_vendas, name="indicadores"),
+    path(
+        "indicadores/exportar/",
+        views.indicadores_vendas_exportar,
+        name="indicadores-exportar",
+    ),
+    # --- sales targets ---
+    path(
+        "metas/",
+        views.MetaVendaListaView.as_view(url_exportar="vendas:meta-exportar"),
+        name="meta-lista",
+    ),
+    path("metas/exportar/", views.MetaVendaListaView.as_view(exportar=True), name="meta-exportar"),
+    path("metas/nova/", views.meta_nova, name="meta-nova"),
+    path("metas/<int:pk>/", views.meta_editar, name="meta-editar"),
+    path("metas/<int:pk>/excluir/", views.meta_excluir, name="meta-excluir"),
     # --- contracts ---
     path(
         "contratos/",

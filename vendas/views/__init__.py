@@ -8,3 +8,4 @@ from vendas.views.oportunidades import *  # noqa: F403
 from vendas.views.indicadores import *  # noqa: F403
 from vendas.views.contratos import *  # noqa: F403
 from vendas.views.catalogo import *  # noqa: F403
+from vendas.views.metas import *  # noqa: F403

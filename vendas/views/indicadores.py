@@ -30,13 +30,15 @@ from cadastro.indicadores import Avaliacao, Periodo, percentual
 from cadastro.models import Carteira, Cliente
 from cadastro.views.indicadores import Cartao
 from crm.graficos import Grafico, Item, barras_horizontais
+from crm.listas import TIPO_XLSX
 from crm.templatetags.formatos import brl, milhar
 from crm.templatetags.formatos import percentual as fmt_pct
+from crm.xlsx import Coluna, exportar_xlsx
 from vendas import indicadores as ind
 from vendas.constants import IndicadorVenda
 from vendas.models import Oportunidade, Pedido
 
-__all__ = ["indicadores_vendas"]
+__all__ = ["indicadores_vendas", "indicadores_vendas_exportar"]
 
 PERMISSOES = ("vendas.view_pedido", "vendas.add_oportunidade")
 # Reps drawn in the revenue chart (the table lists all of them).
@@ -301,10 +303,8 @@ def _graficos(
     }
 
 
-@login_required
-@permission_required(PERMISSOES, raise_exception=True)
-@require_GET
-def indicadores_vendas(request: HttpRequest) -> HttpResponse:
+def _contexto(request: HttpRequest) -> dict[str, Any]:
+    """Every figure of the page for the period in the query string (page and export)."""
     user: Any = request.user
     hoje = timezone.localdate()
     escolheu = "inicio" in request.GET or "fim" in request.GET
@@ -333,8 +333,10 @@ def indicadores_vendas(request: HttpRequest) -> HttpResponse:
     carteiras = ind.clientes_por_carteira(clientes, pedidos, periodo)
     por_quantidade, por_valor = ind.produtos_mais_vendidos(pedidos, periodo)
     linhas_rep = _linhas_representantes(medicao, periodo, anterior, metas, hoje, conversoes)
+    cruzadas = ind.venda_cruzada(pedidos, periodo)
+    upsell = ind.up_selling(pedidos, periodo)
 
-    contexto = {
+    return {
         "form_periodo": form_periodo,
         "periodo": periodo,
         "anterior": anterior,
@@ -350,11 +352,155 @@ def indicadores_vendas(request: HttpRequest) -> HttpResponse:
         "por_valor": por_valor,
         "funil": funil,
         "conversoes": conversoes,
+        "cruzadas": cruzadas,
+        "upsell": upsell,
         "graficos": _graficos(linhas_rep, carteiras, por_quantidade, por_valor, funil),
         "como": ind.COMO_CALCULADO,
         "metas": metas,
-        "pode_criar_meta": False,  # targets are kept in the admin (MetaVenda)
-        "pode_gerir_metas": user.is_staff and user.has_perm("vendas.add_metavenda"),
+        "pode_gerir_metas": user.has_perm("vendas.add_metavenda"),
         "indicadores_meta": IndicadorVenda,
+        "url_exportar": reverse("vendas:indicadores-exportar")
+        + "?"
+        + urlencode(PeriodoForm.parametros(periodo)),
     }
-    return render(request, "vendas/indicadores.html", contexto)
+
+
+@login_required
+@permission_required(PERMISSOES, raise_exception=True)
+@require_GET
+def indicadores_vendas(request: HttpRequest) -> HttpResponse:
+    return render(request, "vendas/indicadores.html", _contexto(request))
+
+
+# --- xlsx export -----------------------------------------------------------------------------
+
+SITUACOES = {"ok": "Atingida", "alerta": "Abaixo da meta", "andamento": "Em andamento"}
+UNIDADES = {"R$": "R$", "n": "quantidade", "%": "%"}
+
+
+def _linhas_exportacao(contexto: dict[str, Any]) -> list[list[Any]]:
+    """The figures of every block of the page, one row per figure (long format: a pivot
+    table in Excel rebuilds any block). Columns: bloco, item, medida, unidade, período,
+    período anterior, meta, início/fim da meta, realizado no período da meta, situação."""
+    linhas: list[list[Any]] = []
+
+    def linha(
+        bloco: str,
+        item: str,
+        medida: str,
+        unidade: str,
+        valor: Decimal | int | None,
+        anterior: Decimal | int | None = None,
+        avaliacao: Avaliacao | None = None,
+    ) -> None:
+        meta = avaliacao.meta if avaliacao else None
+        linhas.append(
+            [
+                bloco, item, medida, unidade,
+                None if valor is None else Decimal(valor),
+                None if anterior is None else Decimal(anterior),
+                meta.valor_meta if meta else None,
+                meta.periodo_inicio if meta else None,
+                meta.periodo_fim if meta else None,
+                Decimal(avaliacao.realizado) if avaliacao and avaliacao.realizado is not None
+                else None,
+                SITUACOES.get(avaliacao.situacao, "") if avaliacao else "",
+            ]
+        )  # fmt: skip
+
+    resumo = "Resumo"
+    for cartao in contexto["cartoes"]:
+        linha(
+            resumo, "Total", cartao.titulo, UNIDADES[cartao.unidade], cartao.valor,
+            cartao.anterior, cartao.avaliacao,
+        )  # fmt: skip
+
+    bloco = "Faturamento por representante"
+    for rep in contexto["linhas_rep"]:
+        atual, antes, metas = rep["valores"], rep["anterior"], rep["metas"]
+        nome = rep["nome"]
+        linha(bloco, nome, "Faturamento", "R$", atual.faturamento, antes.faturamento,
+              metas.get(IndicadorVenda.FATURAMENTO))  # fmt: skip
+        linha(bloco, nome, "Pedidos enviados", "quantidade", atual.pedidos, antes.pedidos,
+              metas.get(IndicadorVenda.PEDIDOS))  # fmt: skip
+        linha(bloco, nome, "Clientes positivados", "quantidade", atual.positivados,
+              antes.positivados, metas.get(IndicadorVenda.CLIENTES_POSITIVADOS))  # fmt: skip
+        linha(bloco, nome, "Oportunidades ganhas", "R$", atual.ganhas_valor, antes.ganhas_valor,
+              metas.get(IndicadorVenda.OPORTUNIDADES_GANHAS))  # fmt: skip
+
+    bloco = "Clientes por carteira"
+    for c in contexto["carteiras"]:
+        item = f"{c.rotulo} ({c.representante})" if c.representante else c.rotulo
+        linha(bloco, item, "Clientes", "quantidade", c.clientes)
+        linha(bloco, item, "Clientes positivados", "quantidade", c.positivados)
+        linha(bloco, item, "Positivados", "%", c.pct_positivados)
+
+    for titulo, produtos in (
+        ("Produtos mais vendidos por quantidade", contexto["por_quantidade"]),
+        ("Produtos mais vendidos por valor", contexto["por_valor"]),
+    ):
+        for p in produtos:
+            linha(titulo, p.rotulo, "Quantidade", p.unidade or "quantidade", p.quantidade)
+            linha(titulo, p.rotulo, "Valor", "R$", p.valor)
+            linha(titulo, p.rotulo, "Pedidos", "quantidade", p.pedidos)
+
+    bloco = "Oportunidades por etapa"
+    funil: ind.Funil = contexto["funil"]
+    for etapa in funil.etapas:
+        nome = etapa.descricao if etapa.aberta else f"{etapa.descricao} (fechadas no período)"
+        linha(bloco, nome, "Oportunidades", "quantidade", etapa.quantidade)
+        linha(bloco, nome, "Valor estimado", "R$", etapa.valor)
+        linha(bloco, nome, "Valor ponderado", "R$", etapa.ponderado)
+
+    bloco = "Conversão de orçamentos"
+    conversoes: ind.Conversoes = contexto["conversoes"]
+    for c in (*conversoes.por_rep, conversoes.total):
+        linha(bloco, c.representante, "Orçamentos", "quantidade", c.orcamentos)
+        linha(bloco, c.representante, "Convertidos em pedido", "quantidade", c.convertidos)
+        linha(bloco, c.representante, "Conversão", "%", c.taxa)
+
+    bloco = "Cross-selling"
+    cruzadas: ind.VendasCruzadas = contexto["cruzadas"]
+    for v in (*cruzadas.por_rep, cruzadas.total):
+        linha(bloco, v.representante, "Pedidos enviados", "quantidade", v.pedidos)
+        linha(bloco, v.representante, "Pedidos com produto complementar", "quantidade",
+              v.cruzados)  # fmt: skip
+        linha(bloco, v.representante, "Cross-selling", "%", v.taxa)
+
+    bloco = "Up-selling"
+    upsell: ind.UpSelling = contexto["upsell"]
+    linha(bloco, "Total", "Clientes que compraram nos dois períodos", "quantidade",
+          upsell.comparaveis)  # fmt: skip
+    linha(bloco, "Total", "Clientes com ticket médio maior", "quantidade", upsell.cresceram)
+    linha(bloco, "Total", "Up-selling", "%", upsell.taxa)
+    return linhas
+
+
+@login_required
+@permission_required(PERMISSOES, raise_exception=True)
+@require_GET
+def indicadores_vendas_exportar(request: HttpRequest) -> HttpResponse:
+    """The page's figures for the chosen period as .xlsx (crm.xlsx: typed cells, formulas
+    neutralised), same visibility as the page."""
+    contexto = _contexto(request)
+    periodo, anterior = contexto["periodo"], contexto["anterior"]
+    colunas = [
+        Coluna("Bloco", "texto", 34),
+        Coluna("Item", "texto", 40),
+        Coluna("Medida", "texto", 34),
+        Coluna("Unidade", "texto", 12),
+        Coluna(f"Período {periodo.inicio:%d/%m/%Y} a {periodo.fim:%d/%m/%Y}", "decimal", 24),
+        Coluna(f"Anterior {anterior.inicio:%d/%m/%Y} a {anterior.fim:%d/%m/%Y}", "decimal", 24),
+        Coluna("Meta", "decimal", 16),
+        Coluna("Início da meta", "data"),
+        Coluna("Fim da meta", "data"),
+        Coluna("Realizado no período da meta", "decimal", 18),
+        Coluna("Situação da meta", "texto", 16),
+    ]
+    conteudo = exportar_xlsx(
+        colunas, _linhas_exportacao(contexto), titulo_planilha="Indicadores de vendas"
+    )
+    resposta = HttpResponse(conteudo, content_type=TIPO_XLSX)
+    nome = f"indicadores_vendas_{periodo.inicio:%Y%m%d}_{periodo.fim:%Y%m%d}.xlsx"
+    resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
+    return resposta
