@@ -591,11 +591,12 @@ def montar_pedido(
     chaves_itens: list[tuple[Any, Decimal]] = []
     for i in itens:
         percentual = percentual_desconto_item(i, desconto_cabecalho, total_produtos)
-        chave = (i.produto.pk, percentual)
+        produto_pk = i.produto.pk
+        chave = (produto_pk, percentual)
         if chave not in grupos:
-            do_produto = por_produto.get(i.produto.pk)
+            do_produto = por_produto.get(produto_pk)
             if do_produto is None:
-                do_produto = por_produto[i.produto.pk] = _perguntas_do_produto(
+                do_produto = por_produto[produto_pk] = _perguntas_do_produto(
                     contexto, chaves_ctx, rotulos_ctx, i.produto, (*MATRIZES_DO_ITEM, *carregar)
                 )
             grupos[chave] = {
@@ -630,44 +631,39 @@ def montar_pedido(
             regras_produto[chave[0]] = regra_item(resp)
         regras_item[chave] = regras_produto[chave[0]]
 
+    # O que os itens de um grupo (produto, percentual) têm em comum, calculado uma vez.
     # Unidade de venda: a da matriz (ou a do produto); o fator vem do cadastro do produto.
-    unidades: list[Unidade | None] = []
-    for item, resp in zip(itens, por_item, strict=True):
+    produto_do_grupo = {}
+    for item, chave in zip(itens, chaves_itens, strict=True):
+        produto_do_grupo.setdefault(chave, item.produto)
+    unidade_do_grupo: dict[tuple[Any, Decimal], Unidade | None] = {}
+    for chave, resp in respostas_grupo.items():
         regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
         unidade = regra_unidade.unidade_venda if regra_unidade else None
-        unidades.append(unidade if unidade and unidade.pk != item.produto.unidade_id else None)
+        produto = produto_do_grupo[chave]
+        unidade_do_grupo[chave] = unidade if unidade and unidade.pk != produto.unidade_id else None
     fatores: dict[tuple[int, int], FatorConversao] = {}
-    pares = {(i.produto.pk, u.pk) for i, u in zip(itens, unidades, strict=True) if u}
+    pares = {
+        (produto_do_grupo[chave].pk, u.pk): produto_do_grupo[chave].unidade_id
+        for chave, u in unidade_do_grupo.items()
+        if u
+    }
     if pares:
         # O fator converte a unidade de venda na unidade do cadastro (a tributável).
-        unidade_do_produto = {i.produto.pk: i.produto.unidade_id for i in itens}
         filtro = Q()
-        for produto_id, unidade_id in sorted(pares):
+        for (produto_id, unidade_id), unidade_destino in sorted(pares.items()):
             filtro |= Q(
                 produto_id=produto_id,
                 unidade_origem_id=unidade_id,
-                unidade_destino_id=unidade_do_produto[produto_id],
+                unidade_destino_id=unidade_destino,
             )
         for cadastrado in FatorConversao.objects.filter(filtro):
             fatores[(cadastrado.produto_id, cadastrado.unidade_origem_id)] = cadastrado
-
-    # Problemas das respostas: só os grupos em que alguma matriz não respondeu têm algum.
-    ignorar = (TipoMatriz.IPI, TipoMatriz.ICMS, TipoMatriz.PIS_COFINS, TipoMatriz.ICMS_ST)
-    com_problema = {
-        chave
-        for chave, resp in respostas_grupo.items()
-        if any(r.regra is None for r in resp.values())
-    }
-    comissoes: dict[tuple[Any, Decimal], Decimal] = {}
+    zero = Decimal(0)
+    do_grupo: dict[tuple[Any, Decimal], dict[str, Any]] = {}
     for chave, resp in respostas_grupo.items():
-        comissao = resp[TipoMatriz.COMISSAO].regra
-        comissoes[chave] = (_limpo(comissao.percentual) or ZERO) if comissao else ZERO
-    entradas: list[ItemEntrada] = []
-    problemas_itens: list[tuple[Problema, ...]] = []
-    for numero, (item, resp, unidade, chave) in enumerate(
-        zip(itens, por_item, unidades, chaves_itens, strict=True), start=1
-    ):
-        produto = item.produto
+        produto = produto_do_grupo[chave]
+        unidade = unidade_do_grupo[chave]
         regra_unidade = resp[TipoMatriz.UNIDADE_PRODUTO].regra
         fator: Decimal | None = UM
         multiplo: Decimal | None = produto.multiplo_venda
@@ -677,28 +673,45 @@ def montar_pedido(
             multiplo = conversao.multiplo_venda if conversao else None
         if regra_unidade is not None and regra_unidade.multiplo is not None:
             multiplo = regra_unidade.multiplo
+        comissao = resp[TipoMatriz.COMISSAO].regra
+        do_grupo[chave] = {
+            "codigo": produto.codigo,
+            "regra": regras_item[chave],
+            "peso": produto.peso_bruto or zero,
+            "fator_conversao": fator,
+            "multiplo": multiplo,
+            "origem": int(produto.origem),
+            "percentual_comissao": ((_limpo(comissao.percentual) or ZERO) if comissao else ZERO),
+        }
+    # Problemas das respostas (`_problemas_das_respostas`): só nos grupos em que uma matriz
+    # empatou ou, fora das que o motor já aponta, não respondeu.
+    ignorar = (TipoMatriz.IPI, TipoMatriz.ICMS, TipoMatriz.PIS_COFINS, TipoMatriz.ICMS_ST)
+    com_problema = {
+        chave
+        for chave, resp in respostas_grupo.items()
+        if any(r.regra is None and (r.empatadas or m not in ignorar) for m, r in resp.items())
+    }
+    entradas: list[ItemEntrada] = []
+    problemas_itens: list[tuple[Problema, ...]] = []
+    for numero, (item, chave) in enumerate(zip(itens, chaves_itens, strict=True), start=1):
         entradas.append(
             ItemEntrada(
-                codigo=produto.codigo,
                 quantidade=item.quantidade,
                 preco_unitario=item.preco_unitario,
-                regra=regras_item[chave],
                 desconto_item=item.desconto_item,
                 frete_item=item.frete_item,
                 seguro=item.seguro,
                 outras=item.outras,
-                peso=produto.peso_bruto or Decimal(0),
-                fator_conversao=fator,
-                multiplo=multiplo,
-                origem=int(produto.origem),
                 custo_unitario=item.custo_unitario,
-                percentual_comissao=comissoes[chave],
                 custo_frete=item.custo_frete,
                 custo_financeiro=item.custo_financeiro,
+                **do_grupo[chave],
             )
         )
         problemas_itens.append(
-            tuple(_problemas_das_respostas(resp, numero, ignorar_ausencia=ignorar))
+            tuple(
+                _problemas_das_respostas(respostas_grupo[chave], numero, ignorar_ausencia=ignorar)
+            )
             if chave in com_problema
             else ()
         )
