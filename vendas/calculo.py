@@ -705,11 +705,14 @@ def _alcadas(
     return respostas, problemas
 
 
-def _instancias(modelo: type[Model], linhas: Iterable[tuple[Any, ...]], attnames: Sequence[str]):
-    """Model instances from value rows already converted by Django (`values_list`), built
-    without `Model.__init__`: a 70-column item costs ~25 µs through `__init__` (one descriptor
-    `__set__` per field) and ~2 µs here. Only for models nobody listens `pre_init`/`post_init`
-    on (checked by the caller): the instance is otherwise the one `from_db` builds."""
+def _instancias(
+    modelo: type[Model], linhas: Iterable[tuple[Any, ...]], attnames: Sequence[str]
+) -> list[Any]:
+    """Model instances from rows of values already converted as Django would (`_colunas`),
+    built without `Model.__init__`: a 70-column item costs ~25 µs through `__init__` (one
+    descriptor `__set__` per field) and ~2 µs here. Only for models nobody listens
+    `pre_init`/`post_init` on (checked by the caller): the instance is otherwise the one
+    `from_db` builds (not adding, this connection's alias)."""
     novo = modelo.__new__
     saida = []
     for linha in linhas:
@@ -717,7 +720,7 @@ def _instancias(modelo: type[Model], linhas: Iterable[tuple[Any, ...]], attnames
         obj.__dict__.update(zip(attnames, linha, strict=True))
         estado = obj._state = ModelState()
         estado.adding = False
-        estado.db = "default"
+        estado.db = connection.alias
         saida.append(obj)
     return saida
 
