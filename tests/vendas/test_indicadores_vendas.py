@@ -243,11 +243,197 @@ def test_pagina_nao_cresce_em_consultas(client, cenario, django_assert_max_num_q
     _meta(cenario, IndicadorVenda.PEDIDOS, "100")
     client.force_login(admin)
     # session, user, permissions (2), menu groups, metas, 3 rep-level aggregates, conversion,
-    # stages + funnel aggregate, clients per portfolio, products (2)
-    with django_assert_max_num_queries(16):
+    # stages + funnel aggregate, clients per portfolio, products (2), cross-selling, up-selling
+    with django_assert_max_num_queries(18):
         resp = client.get(reverse("vendas:indicadores"))
     assert resp.status_code == 200
     client.force_login(cenario.dono)
     # + the rep's portfolio ids, read by each scoped queryset (clients, orders, opportunities)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         assert client.get(reverse("vendas:indicadores")).status_code == 200
+
+
+# --- cross-selling and up-selling ------------------------------------------------------------
+
+
+def _complementar(produto: Any, complementar: Any) -> None:
+    from produtos.models import ProdutoComplementar
+
+    ProdutoComplementar.objects.create(produto=produto, complementar=complementar)
+
+
+def test_cross_selling_conta_pedidos_com_par_complementar(cenario) -> None:
+    # given lâmpada → cabo registered as complementary
+    _complementar(cenario.lampada, cenario.cabo)
+    dono = cenario.dono
+    # one order with the pair, one with lâmpada alone, one with the pair but cabo cancelled
+    enviar(criar_pedido(cenario, [(cenario.lampada, "3"), (cenario.cabo, "1")]), dono)
+    enviar(criar_pedido(cenario, [(cenario.lampada, "3")]), dono)
+    com_cancelado = criar_pedido(cenario, [(cenario.lampada, "3"), (cenario.cabo, "1")])
+    cabo = com_cancelado.itens.get(produto=cenario.cabo)
+    calculo = item_cancelar(
+        pedido_id=com_cancelado.pk, versao=com_cancelado.versao, item_id=cabo.pk,
+        motivo=cenario.motivo, ator=dono,
+    )  # fmt: skip
+    enviar(calculo.pedido, dono)
+    # an order still typed with the pair does not count either
+    criar_pedido(cenario, [(cenario.lampada, "2"), (cenario.cabo, "1")])
+    # when measured
+    cruzadas = ind.venda_cruzada(Pedido.objects.visiveis_para(dono), mes())
+    # then 1 of the 3 sent orders holds a complementary pair
+    assert (cruzadas.total.pedidos, cruzadas.total.cruzados) == (3, 1)
+    assert cruzadas.total.taxa == D("33.33")
+    assert [v.representante for v in cruzadas.por_rep] == [dono.get_full_name()]
+
+
+def test_cross_selling_par_na_ordem_inversa_nao_e_o_cadastrado(cenario) -> None:
+    # the pair is registered one way (lâmpada → cabo); an order with both still holds it,
+    # whatever the order of the lines
+    _complementar(cenario.lampada, cenario.cabo)
+    enviar(criar_pedido(cenario, [(cenario.cabo, "1"), (cenario.lampada, "1")]), cenario.dono)
+    # and a product never registered as complementary of another does not make a cross-sale
+    enviar(criar_pedido(cenario, [(cenario.parafuso, "10"), (cenario.cabo, "1")]), cenario.dono)
+    cruzadas = ind.venda_cruzada(Pedido.objects.visiveis_para(cenario.dono), mes())
+    assert (cruzadas.total.pedidos, cruzadas.total.cruzados) == (2, 1)
+
+
+def test_cross_selling_respeita_a_visibilidade(cenario) -> None:
+    _complementar(cenario.lampada, cenario.cabo)
+    enviar(criar_pedido(cenario, [(cenario.lampada, "1"), (cenario.cabo, "1")]), cenario.dono)
+    colega = cenario.pessoas.usuarios["colega"]
+    assert ind.venda_cruzada(Pedido.objects.visiveis_para(colega), mes()).total.pedidos == 0
+    admin = cenario.pessoas.usuarios["admin"]
+    assert ind.venda_cruzada(Pedido.objects.visiveis_para(admin), mes()).total.cruzados == 1
+
+
+def _no_mes_anterior(pedido: Pedido) -> None:
+    Pedido.objects.filter(pk=pedido.pk).update(data=mes().anterior().inicio)
+
+
+def test_up_selling_compara_o_ticket_medio_com_o_periodo_anterior(cenario) -> None:
+    from tests.factories import ClienteFactory
+
+    dono = cenario.dono
+    # cliente: previous month one order of 3 lâmpadas, this month one of 5: ticket grew
+    _no_mes_anterior(enviar(criar_pedido(cenario, [(cenario.lampada, "3")]), dono))
+    enviar(criar_pedido(cenario, [(cenario.lampada, "5")]), dono)
+    # outro: previous month 10 lâmpadas, this month two orders of 3 each: ticket fell
+    outro = ClienteFactory(
+        juridica=True, carteira=cenario.pessoas.a, tabela_venda=cenario.tabela, nome="Outro"
+    )
+    outro.enderecos.create(tipo="comercial", logradouro="Rua C", uf="SP", principal=True)
+    cenario_outro = type(cenario)(**{**cenario.__dict__, "cliente": outro})
+    _no_mes_anterior(enviar(criar_pedido(cenario_outro, [(cenario.lampada, "10")]), dono))
+    for _ in range(2):
+        enviar(criar_pedido(cenario_outro, [(cenario.lampada, "3")]), dono)
+    # the colleague's client bought only this month: not comparable
+    venda_do_colega(cenario)
+    admin = cenario.pessoas.usuarios["admin"]
+    up = ind.up_selling(Pedido.objects.visiveis_para(admin), mes())
+    assert (up.comparaveis, up.cresceram) == (2, 1) and up.taxa == D("50.00")
+    # the colleague sees none of the dono's clients
+    colega = cenario.pessoas.usuarios["colega"]
+    vazio = ind.up_selling(Pedido.objects.visiveis_para(colega), mes())
+    assert (vazio.comparaveis, vazio.cresceram, vazio.taxa) == (0, 0, None)
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_cross_e_up_selling_uma_consulta_cada(cenario, django_assert_num_queries, n) -> None:
+    _complementar(cenario.lampada, cenario.cabo)
+    for _ in range(n):
+        _no_mes_anterior(enviar(criar_pedido(cenario, [(cenario.lampada, "3")]), cenario.dono))
+        enviar(criar_pedido(cenario, [(cenario.lampada, "3"), (cenario.cabo, "1")]), cenario.dono)
+    pedidos = Pedido.objects.visiveis_para(cenario.pessoas.usuarios["admin"])
+    with django_assert_num_queries(2):
+        cruzadas = ind.venda_cruzada(pedidos, mes())
+        up = ind.up_selling(pedidos, mes())
+    assert (cruzadas.total.cruzados, up.comparaveis) == (n, 1)
+
+
+def test_pagina_mostra_cross_e_up_selling_e_o_rodape(client, cenario) -> None:
+    _complementar(cenario.lampada, cenario.cabo)
+    enviar(criar_pedido(cenario, [(cenario.lampada, "1"), (cenario.cabo, "1")]), cenario.dono)
+    client.force_login(cenario.dono)
+    html = client.get(reverse("vendas:indicadores")).content.decode()
+    assert "Cross-selling e up-selling" in html
+    assert "1 de 1 pedidos enviados têm um produto cadastrado como complementar" in html
+    assert ind.COMO_CALCULADO["cross_selling"][:60] in html
+    assert "ticket médio" in html
+
+
+# --- link to the targets screen and the xlsx export -------------------------------------------
+
+
+@pytest.mark.parametrize(("quem", "ve"), [("dono", False), ("supervisor", True), ("admin", True)])
+def test_link_definir_metas_so_para_quem_define(client, cenario, quem, ve) -> None:
+    client.force_login(cenario.pessoas.usuarios[quem])
+    html = client.get(reverse("vendas:indicadores")).content.decode()
+    assert ("Definir metas" in html) is ve
+    assert (reverse("vendas:meta-lista") in html) is ve
+    assert "Exportar (xlsx)" in html
+
+
+def _ler_xlsx(conteudo: bytes) -> list[tuple[Any, ...]]:
+    import io
+
+    from openpyxl import load_workbook
+
+    return list(load_workbook(io.BytesIO(conteudo)).active.iter_rows(values_only=True))
+
+
+def test_exportacao_xlsx_tem_os_blocos_tipados_do_periodo(client, cenario, vendas) -> None:
+    admin = cenario.pessoas.usuarios["admin"]
+    _meta(cenario, IndicadorVenda.FATURAMENTO, "1000000")
+    EtapaFunil.objects.create(codigo="P", descricao="Prospecção", ordem=1, probabilidade=D("10"))
+    client.force_login(admin)
+    periodo = mes()
+    resposta = client.get(
+        reverse("vendas:indicadores-exportar"),
+        {"inicio": f"{periodo.inicio:%d/%m/%Y}", "fim": f"{periodo.fim:%d/%m/%Y}"},
+    )
+    assert resposta.status_code == 200
+    assert resposta["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"indicadores_vendas_{periodo.inicio:%Y%m%d}" in resposta["Content-Disposition"]
+    linhas = _ler_xlsx(resposta.content)
+    cabecalho = linhas[0]
+    assert cabecalho[:4] == ("Bloco", "Item", "Medida", "Unidade")
+    assert cabecalho[4] == f"Período {periodo.inicio:%d/%m/%Y} a {periodo.fim:%d/%m/%Y}"
+    blocos = {linha[0] for linha in linhas[1:]}
+    assert {
+        "Resumo", "Faturamento por representante", "Clientes por carteira",
+        "Produtos mais vendidos por quantidade", "Produtos mais vendidos por valor",
+        "Oportunidades por etapa", "Conversão de orçamentos", "Cross-selling", "Up-selling",
+    } <= blocos  # fmt: skip
+    por_chave = {(linha[0], linha[1], linha[2]): linha for linha in linhas[1:]}
+    faturamento = por_chave[("Resumo", "Total", "Faturamento (pedidos enviados)")]
+    total = vendas["enviado"].v_nf + vendas["colega"].v_nf
+    # typed: a number, not "R$ 1.234,56"; the company target with its dates and situation
+    assert isinstance(faturamento[4], (int, float)) and D(str(faturamento[4])) == total
+    assert faturamento[6] == 1000000 and faturamento[8].date() == periodo.fim
+    assert faturamento[10] in {"Em andamento", "Abaixo da meta"}
+    dono = por_chave[("Faturamento por representante", cenario.dono.get_full_name(),
+                      "Faturamento")]  # fmt: skip
+    assert D(str(dono[4])) == vendas["enviado"].v_nf and dono[3] == "R$"
+    lampada = por_chave[("Produtos mais vendidos por quantidade", "LAMP-LED – Lâmpada LED 9W",
+                         "Quantidade")]  # fmt: skip
+    assert lampada[4] == 9
+
+
+def test_exportacao_respeita_a_visibilidade_e_o_papel(client, cenario, vendas) -> None:
+    colega = cenario.pessoas.usuarios["colega"]
+    client.force_login(cenario.dono)
+    linhas = _ler_xlsx(client.get(reverse("vendas:indicadores-exportar")).content)
+    itens = {linha[1] for linha in linhas[1:]}
+    assert cenario.dono.get_full_name() in itens and colega.get_full_name() not in itens
+    client.force_login(cenario.pessoas.usuarios["sac"])
+    assert client.get(reverse("vendas:indicadores-exportar")).status_code == 403
+
+
+def test_exportacao_neutraliza_formulas_em_nomes(client, cenario, vendas) -> None:
+    from cadastro.models import Carteira
+
+    Carteira.objects.filter(pk=cenario.pessoas.a.pk).update(nome='=HYPERLINK("x")')
+    client.force_login(cenario.pessoas.usuarios["admin"])
+    linhas = _ler_xlsx(client.get(reverse("vendas:indicadores-exportar")).content)
+    itens = [linha[1] for linha in linhas[1:] if linha[0] == "Clientes por carteira"]
+    assert itens and all(not str(item).startswith("=") for item in itens)
