@@ -81,6 +81,19 @@ def _meta_indicador(p: Any) -> dict[str, Any]:
     return {"pk": meta.pk}
 
 
+def _meta_venda(p: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from vendas.models import MetaVenda
+
+    meta = MetaVenda.objects.create(
+        empresa=p.usuarios["admin"].empresa, indicador="faturamento",
+        representante=p.usuarios["dono"], valor_meta=10,
+        periodo_inicio=dt.date(2026, 1, 1), periodo_fim=dt.date(2026, 1, 31),
+    )  # fmt: skip
+    return {"pk": meta.pk}
+
+
 def _casos_produtos() -> dict[str, Caso]:
     """Products are shared reference data (every role reads them); maintenance is for
     supervisors (a rep gets 403). Client prices follow the client's visibility: tests/produtos."""
@@ -388,6 +401,10 @@ CASOS: dict[str, Caso] = {
     "cadastro:pessoa-contato-editar": Caso(_com_filho(_pessoa_contato), post={"nome": "X"}),
     "cadastro:pessoa-contato-excluir": Caso(_com_filho(_pessoa_contato)),
     "cadastro:meta-salvar": Caso(_meta_indicador, escopo="papel", post={"valor_meta": "1"}),
+    # sales targets are the supervisors' and administrators' (tests/vendas/test_metas.py: the
+    # supervisor of another team gets 404): a rep is refused before any lookup
+    "vendas:meta-editar": Caso(_meta_venda, escopo="papel", post={"valor_meta": "1"}),
+    "vendas:meta-excluir": Caso(_meta_venda, escopo="papel"),
     **{
         f"importacoes:importacao-{tela}": Caso(lambda p: {"pk": _importacao(p).pk}, escopo="papel")
         for tela in ("detalhe", "progresso", "erros")
