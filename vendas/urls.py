@@ -98,14 +98,18 @@ urlpatterns = [
     ),
     # --- sales targets ---
     path(
-        "metas/",
+        "indicadores/metas/",
         views.MetaVendaListaView.as_view(url_exportar="vendas:meta-exportar"),
         name="meta-lista",
     ),
-    path("metas/exportar/", views.MetaVendaListaView.as_view(exportar=True), name="meta-exportar"),
-    path("metas/nova/", views.meta_nova, name="meta-nova"),
-    path("metas/<int:pk>/", views.meta_editar, name="meta-editar"),
-    path("metas/<int:pk>/excluir/", views.meta_excluir, name="meta-excluir"),
+    path(
+        "indicadores/metas/exportar/",
+        views.MetaVendaListaView.as_view(exportar=True),
+        name="meta-exportar",
+    ),
+    path("indicadores/metas/nova/", views.meta_nova, name="meta-nova"),
+    path("indicadores/metas/<int:pk>/", views.meta_editar, name="meta-editar"),
+    path("indicadores/metas/<int:pk>/excluir/", views.meta_excluir, name="meta-excluir"),
     # --- contracts ---
     path(
         "contratos/",
