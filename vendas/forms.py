@@ -503,11 +503,8 @@ def texto_meta(meta: MetaVenda) -> str:
     valor = (
         milhar(meta.valor_meta) if meta.indicador in INDICADORES_INTEIROS else brl(meta.valor_meta)
     )
-    quem = (
-        f"de {meta.representante.get_full_name() or meta.representante.username}"
-        if meta.representante_id
-        else "da empresa"
-    )
+    rep = meta.representante
+    quem = f"de {rep.get_full_name() or rep.username}" if rep is not None else "da empresa"
     return (
         f"“{meta.get_indicador_display()}” {quem}, {meta.periodo_inicio:%d/%m/%Y} a "
         f"{meta.periodo_fim:%d/%m/%Y} ({valor})"
