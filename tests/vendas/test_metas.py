@@ -378,3 +378,12 @@ def test_lista_nao_cresce_em_consultas(
         resposta = client.get(reverse("vendas:meta-lista"))
     assert resposta.status_code == 200
     assert resposta.content.decode().count("Editar") == n
+
+
+def test_filtro_htmx_devolve_so_a_tabela(client, pessoas, empresa) -> None:
+    meta(empresa, pessoas.usuarios["dono"], valor="1111")
+    client.force_login(pessoas.usuarios["supervisor"])
+    resposta = client.get(reverse("vendas:meta-lista"), headers={"HX-Request": "true"})
+    html = resposta.content.decode()
+    assert 'id="meta-tabela"' in html and "R$ 1.111,00" in html
+    assert "<h1>" not in html and "HX-Request" in resposta["Vary"]
