@@ -356,7 +356,7 @@ def test_pagina_mostra_cross_e_up_selling_e_o_rodape(client, cenario) -> None:
     client.force_login(cenario.dono)
     html = client.get(reverse("vendas:indicadores")).content.decode()
     assert "Cross-selling e up-selling" in html
-    assert "1 de 1 pedidos enviados têm um produto cadastrado como complementar" in html
+    assert "1 de 1 pedido enviado tem um produto cadastrado como complementar" in html
     assert ind.COMO_CALCULADO["cross_selling"][:60] in html
     assert "ticket médio" in html
 
