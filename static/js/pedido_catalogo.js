@@ -16,7 +16,7 @@
   function emCampo(el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
-  function focar(el) { if (el) { el.focus(); if (el.select) { el.select(); } } }
+  function focar(el) { if (el) { el.focus(); if (el.select && el.tagName !== "TEXTAREA") { el.select(); } } }
   function raiz() { return $("catalogo"); }
 
   // --- panels ---------------------------------------------------------------------------------
@@ -26,8 +26,14 @@
     return aberto ? aberto.id.replace("catalogo-painel-", "") : null;
   }
 
+  // What the keyboard wants first in a panel: a quantity to type, the paste box, a link.
+  var PREFERIDOS = ["input[data-catalogo-qtd]:not([disabled])", "#colar-texto", "input[data-carrinho-qtd]", "a[href]", "button:not([disabled])"];
   function primeiroFocavel(painel) {
-    return painel.querySelector("input[data-catalogo-qtd]:not([disabled]), #colar-texto, input[data-carrinho-qtd], a[href], button:not([disabled])");
+    for (var i = 0; i < PREFERIDOS.length; i++) {
+      var el = painel.querySelector(PREFERIDOS[i]);
+      if (el) { return el; }
+    }
+    return null;
   }
 
   function abrir(nome, opcoes) {
@@ -109,6 +115,13 @@
       $("carrinho-vazio").hidden = linhas.length > 0;
       $("carrinho-incluir").disabled = linhas.length === 0;
     }
+    sincronizarCaixas(linhas);
+  }
+
+  // Counter and ticks only: the cart rows are rebuilt on cart changes alone, never under the
+  // rep's fingers when some other swap lands.
+  function sincronizarCaixas(linhas) {
+    linhas = linhas || carrinho();
     var contador = $("carrinho-contador");
     if (contador) { contador.textContent = String(linhas.length); }
     var ids = {};
@@ -160,6 +173,7 @@
 
   // --- after an inclusion ----------------------------------------------------------------------
   var abrirSugestoes = false;
+  var carrinhoMudou = false;
   document.body.addEventListener("catalogo:incluidos", function (ev) {
     var d = ev.detail || {};
     if (d.origem === "carrinho" && d.incluidos) {
@@ -167,6 +181,7 @@
       var recusados = d.recusados || [];
       var linhas = carrinho().filter(function (l, i) { return recusados.indexOf(i + 1) >= 0; });
       salvar(linhas);
+      carrinhoMudou = true;
       focoDepois = linhas.length ? null : "busca-produto";
     } else if (d.origem === "colar" && d.incluidos) {
       focoDepois = (d.recusados || []).length ? "colar-texto" : "busca-produto";
@@ -197,7 +212,7 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (ev) {
-    desenharCarrinho();
+    if (carrinhoMudou) { carrinhoMudou = false; desenharCarrinho(); } else { sincronizarCaixas(); }
     var alvo = ev.detail.target;
     var contador = document.querySelector("#catalogo-tab-favoritos .contador");
     var favoritos = $("catalogo-favoritos");
@@ -219,6 +234,12 @@
         ev.detail.requestConfig.elt.hasAttribute && ev.detail.requestConfig.elt.hasAttribute("data-catalogo-info")) {
       abrir("sugestoes");
     }
+  });
+
+  // A quantity in a panel comes selected: typing replaces the suggested 1.
+  document.addEventListener("focusin", function (ev) {
+    var t = ev.target;
+    if (t && t.matches && t.matches("input[data-catalogo-qtd], input[data-carrinho-qtd]")) { t.select(); }
   });
 
   // --- keyboard ----------------------------------------------------------------------------------

@@ -255,7 +255,8 @@ def _partes_catalogo(
         "texto_colar": texto_das_recusadas(recusadas) if origem == "colar" else None,
         "oob": True,
     }
-    if incluidos:
+    if incluidos and origem != "sugestoes":
+        # Adding from the suggestions keeps that list on screen to pick more from it.
         ctx.update(_contexto_sugestoes(request, pedido, produtos))
     return render_to_string("vendas/partials/catalogo_inclusao.html", ctx, request=request)
 
