@@ -125,7 +125,7 @@ def test_pedido_pelo_teclado_ate_a_aprovacao(pagina, screenshot, cenario):  # no
     # and cancels the router (no fiscal rule) with a reason, still by keyboard
     item_roteador = pedido.itens.get(sequencia=3)
     page.keyboard.press("Escape")
-    _tab_ate(page, f"#item-{item_roteador.pk} summary")
+    _tab_ate(page, f"#item-{item_roteador.pk} details.cancelar-item summary")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")
