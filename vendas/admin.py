@@ -32,6 +32,7 @@ class TipoFreteAdmin(RegistroAdmin):
 class NaturezaOperacaoAdmin(RegistroAdmin):
     list_display = ("codigo", "descricao", "cfop", "ativo")
 
+
 # --- contracts: registries maintained by administrators; contracts read-only here (the screens
 # and services own every change, with their events) ---------------------------------------------
 
