@@ -766,10 +766,11 @@ def _calcular_item(
         )
 
     base_operacao = arredondar(v_prod - v_desc + v_frete + v_seg + v_outro)
-    t = _Impostos()
     if valido:
         t, problemas_impostos = _calcular_impostos(item, numero, entrada, base_operacao)
         problemas.extend(problemas_impostos)
+    else:
+        t = _Impostos()
     total = v_prod - v_desc + v_frete + v_seg + v_outro + t.v_ipi + t.v_st
     return ItemResultado(
         numero=numero,
