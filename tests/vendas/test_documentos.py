@@ -124,6 +124,7 @@ def test_baixar_pdf_so_quem_ve_o_pedido(
     if esperado == 200:
         assert resp["Content-Type"] == "application/pdf"
         assert b"".join(resp.streaming_content).startswith(b"%PDF-")
+        assert resp["Content-Disposition"].startswith("attachment;")
         assert f"proposta-{pedido.numero}-v" in resp["Content-Disposition"]
 
 

@@ -636,7 +636,10 @@ def documento_baixar(request: HttpRequest, pk: int, documento: int) -> HttpRespo
     if doc.status != StatusJob.PRONTO or not doc.arquivo:
         raise Http404
     resposta = FileResponse(
-        doc.arquivo.open("rb"), content_type="application/pdf", filename=doc.nome_arquivo
+        doc.arquivo.open("rb"),
+        content_type="application/pdf",
+        filename=doc.nome_arquivo,
+        as_attachment=True,
     )
     resposta["Cache-Control"] = "private, no-store"
     return resposta
