@@ -141,6 +141,27 @@ def test_item_adicionar_passa_pelo_mesmo_caminho_e_explode_kit(cenario) -> None:
                                    "quantidade": "3"}  # fmt: skip
 
 
+def test_kit_pela_busca_desenha_todas_as_linhas_novas(client, cenario) -> None:
+    # given an order with 2 items on screen and a kit of 2 components
+    k = kit(cenario)
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20"), (cenario.cabo, "1")])
+    entrar(client, cenario, "dono")
+    # when the search form adds the kit
+    resp = client.post(
+        reverse("vendas:item-adicionar", args=[pedido.pk]),
+        {"versao": pedido.versao, "produto": k.pk, "quantidade": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    # then both component rows are appended (not only the last), the old ones stay untouched
+    html = resp.content.decode()
+    novos = list(pedido.itens.filter(sequencia__gt=2).order_by("sequencia"))
+    assert resp.status_code == 200 and len(novos) == 2
+    posicoes = [html.index(f'id="item-{i.pk}"') for i in novos]
+    assert posicoes == sorted(posicoes)
+    assert html.count("beforeend:#itens-corpo") >= 1
+    assert not any(f'id="item-{i.pk}"' in html for i in pedido.itens.filter(sequencia__lte=2))
+
+
 def test_totais_do_kit_sao_a_soma_dos_componentes(cenario) -> None:
     # given the same components bought as a kit and one by one
     k = kit(cenario)

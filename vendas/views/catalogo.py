@@ -23,9 +23,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from vendas import selectors
-from vendas.calculo import Calculo
 from vendas.forms import ColarLinhasForm, VersaoForm
-from vendas.models import ItemPedido, MotivoCancelamento, Pedido
+from vendas.models import ItemPedido, Pedido
 from vendas.services import ConflitoVersao, ErroPedido
 from vendas.services.catalogo import (
     Linha,
@@ -36,7 +35,7 @@ from vendas.services.catalogo import (
     linhas_do_texto,
     texto_das_recusadas,
 )
-from vendas.views.pedidos import _contexto, _erros, _pedido_para_alterar, _recusa
+from vendas.views.pedidos import _atualizacao, _erros, _pedido_para_alterar, _recusa
 
 __all__ = [
     "catalogo_buscar",
@@ -185,55 +184,6 @@ def item_info_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 # --- writes: batch inclusion --------------------------------------------------------------------
 
 
-def _atualizacao_lote(
-    request: HttpRequest,
-    calculo: Calculo,
-    *,
-    inicio: datetime,
-    status_antes: str,
-    novos: list[int],
-) -> HttpResponse:
-    """`vendas.views.pedidos._atualizacao` for N new rows (it appends only the last item): the
-    same templates and the same rule — partial (rows that changed + new rows appended,
-    out-of-band) unless the table was empty, everything changed or the status moved."""
-    pedido = calculo.pedido
-    pedido.refresh_from_db(fields=["status", "versao", "atualizado_por", "atualizado_em"])
-    itens = calculo.itens
-    ctx = _contexto(request, pedido, itens)
-    ctx["motivos"] = list(MotivoCancelamento.objects.filter(ativo=True))
-    ids_novos = set(novos)
-    novas = [i for i in itens if i.pk in ids_novos]
-    ids = set(calculo.mudaram) - ids_novos
-    parcial = (
-        request.headers.get("HX-Request") == "true"
-        and pedido.status == status_antes
-        and len(itens) > len(novas)
-        and len(ids) + len(novas) < len(itens)
-    )
-    if parcial:
-        ctx.update(
-            linhas=[i for i in itens if i.pk in ids],
-            novas=novas,
-            eventos=list(
-                selectors.pedido_eventos(pedido)
-                .filter(quando__gte=inicio)
-                .order_by("-quando", "-id")
-            ),
-            oob=True,
-        )
-        resposta = render(request, "vendas/partials/pedido_atualizacao_parcial.html", ctx)
-        resposta["HX-Reswap"] = "none"
-    else:
-        ctx.update(
-            eventos=list(selectors.pedido_eventos(pedido)[:200]),
-            solicitacoes=list(selectors.pedido_solicitacoes(pedido)),
-            oob=True,
-        )
-        resposta = render(request, "vendas/partials/pedido_atualizacao.html", ctx)
-    patch_vary_headers(resposta, ("HX-Request",))
-    return resposta
-
-
 def _partes_catalogo(
     request: HttpRequest,
     pedido: Pedido,
@@ -299,7 +249,7 @@ def _incluir(
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    resposta = _atualizacao_lote(
+    resposta = _atualizacao(
         request, inclusao.calculo, inicio=inicio, status_antes=pedido.status, novos=inclusao.novos
     )
     resposta.content += _partes_catalogo(

@@ -9,8 +9,9 @@ A refused action (business rule, stale version) answers 200 with the message re-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -54,7 +55,6 @@ from vendas.services import (
     ConflitoVersao,
     ErroPedido,
     documento_solicitar,
-    item_adicionar,
     item_alterar,
     item_cancelar,
     pedido_alterar_cabecalho,
@@ -69,6 +69,7 @@ from vendas.services import (
     pedido_retirar_solicitacao,
     recalculo_solicitar,
 )
+from vendas.services.catalogo import Linha, itens_adicionar
 from vendas.tables import PedidoTable
 
 ABAS = (
@@ -271,12 +272,14 @@ def _atualizacao(
     inicio: datetime,
     status_antes: str,
     tocado: int | None = None,
-    novo: bool = False,
+    novos: Collection[int] = (),
 ) -> HttpResponse:
     """The answer of every item/header change.
 
     Partial (the usual case): only the rows whose results changed (`calculo.mudaram`), the
-    row the user touched and the new row, out-of-band, with the totals, closing tab, version,
+    row the user touched and the new rows (`novos`: ids of the items just inserted, appended
+    in order — one from the search form, several from a kit, the cart or the paste box),
+    out-of-band, with the totals, closing tab, version,
     status and the new events — adding one item to a 200-item order renders 1 row, not 600.
     Full: the items table (target) and every per-item partial, when the table was empty,
     every row changed anyway, or the status moved (an approval voided shows in the alçadas).
@@ -286,9 +289,9 @@ def _atualizacao(
     itens = calculo.itens
     ctx = _contexto(request, pedido, itens)
     ctx["motivos"] = list(MotivoCancelamento.objects.filter(ativo=True))
-    novas = [itens[-1]] if novo and itens else []
-    ids = set(calculo.mudaram) | ({tocado} if tocado else set())
-    ids.difference_update(i.pk for i in novas)
+    ids_novos = set(novos)
+    novas = [i for i in itens if i.pk in ids_novos]
+    ids = (set(calculo.mudaram) | ({tocado} if tocado else set())) - ids_novos
     parcial = (
         request.headers.get("HX-Request") == "true"
         and pedido.status == status_antes
@@ -353,21 +356,26 @@ def item_adicionar_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _recusa(request, _erros(form))
     d = form.cleaned_data
+    linha = Linha(
+        produto=d["produto"],
+        quantidade=d["quantidade"],
+        desconto_percentual=d.get("desconto_percentual") or Decimal(0),
+        novo_preco=d.get("novo_preco"),
+    )
     try:
-        calculo = item_adicionar(
+        inclusao = itens_adicionar(
             pedido_id=pedido.pk,
             versao=d["versao"],
-            produto=d["produto"],
-            quantidade=d["quantidade"],
-            desconto_percentual=d.get("desconto_percentual") or 0,
-            novo_preco=d.get("novo_preco"),
+            linhas=[linha],
             ator=request.user,  # type: ignore[arg-type]
         )
     except ConflitoVersao as erro:
         return _recusa(request, erro.mensagem, conflito=True)
     except ErroPedido as erro:
         return _recusa(request, erro.mensagem)
-    return _atualizacao(request, calculo, inicio=inicio, status_antes=pedido.status, novo=True)
+    return _atualizacao(
+        request, inclusao.calculo, inicio=inicio, status_antes=pedido.status, novos=inclusao.novos
+    )
 
 
 @login_required
