@@ -5,21 +5,13 @@ lookup, attaches a file (tab 9), switches to the simplified mode (M); then conve
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from tests.e2e.conftest import entrar
 from tests.vendas.conftest import cenario, criar_pedido  # noqa: F401  (fixture)
 
 D = Decimal
-PASTA = Path(os.environ.get("PEDIDO_SCREENSHOTS", "/tmp/pedido"))
-
-
-def _foto(page, nome: str) -> None:
-    PASTA.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(PASTA / f"{nome}.png"), full_page=True)
 
 
 def _esperar_versao(page, anterior: str) -> str:
@@ -29,7 +21,13 @@ def _esperar_versao(page, anterior: str) -> str:
     return page.input_value("#pedido-versao")
 
 
-def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, tmp_path):  # noqa: F811
+def test_programacao_lote_anexo_e_modo_pelo_teclado(
+    pagina,
+    screenshot,
+    cenario,  # noqa: F811
+    settings,
+    tmp_path,
+):
     from produtos.models import Lote
     from vendas.models import AnexoPedido, ProgramacaoItem
 
@@ -62,7 +60,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     # 5 + 10 ≠ 20: the whole set is refused with the reason, what was typed stays
     page.wait_for_selector("#pedido-programacao .erro-form")
     assert "faltam 5" in page.inner_text("#pedido-programacao")
-    _foto(page, "programacao_01_soma_errada")
+    screenshot(page, "programacao_01_soma_errada")
     page.fill("#id_partes-1-quantidade", "15")
     page.focus("#id_partes-1-quantidade")
     page.keyboard.press("Enter")  # next field: the empty third row's date
@@ -73,7 +71,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     assert ProgramacaoItem.objects.count() == 2
     agrupamento = page.inner_text(".agrupamento-datas")
     assert d1.strftime("%d/%m/%Y") in agrupamento and d2.strftime("%d/%m/%Y") in agrupamento
-    _foto(page, "programacao_02_agrupamento")
+    screenshot(page, "programacao_02_agrupamento")
 
     # lot lookup: tab 1, the lamp's "Lote…" opens the lots, Enter picks the first
     page.keyboard.press("Escape")
@@ -84,7 +82,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#lotes-{lampada.pk}-lista [data-lote-opcao]")
     assert page.evaluate("document.activeElement.hasAttribute('data-lote-opcao')")
-    _foto(page, "programacao_03_lotes")
+    screenshot(page, "programacao_03_lotes")
     page.keyboard.press("Enter")
     _esperar_versao(page, versao)
     page.wait_for_selector(f"#item-{lampada.pk} .lote-item >> text=L-BOM")
@@ -105,7 +103,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     with page.expect_download() as baixado:
         page.click("#pedido-anexos a[download]")
     assert baixado.value.suggested_filename == "oc-cliente.pdf"
-    _foto(page, "programacao_04_anexos")
+    screenshot(page, "programacao_04_anexos")
 
     # simplified mode: M hides taxes, lot, promise and discounts
     page.keyboard.press("1")
@@ -114,7 +112,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     page.wait_for_selector("#tela-pedido.modo-simplificado")
     assert not page.is_visible("th:has-text('ICMS')")
     assert page.is_visible("th:has-text('Total')")
-    _foto(page, "programacao_05_simplificado")
+    screenshot(page, "programacao_05_simplificado")
     page.reload()
     assert page.get_attribute("#tela-pedido", "class") == "modo-simplificado"
     page.keyboard.press("m")
@@ -122,7 +120,7 @@ def test_programacao_lote_anexo_e_modo_pelo_teclado(pagina, cenario, settings, t
     assert page.erros_js == []
 
 
-def test_converter_orcamento_em_pedido(pagina, cenario):  # noqa: F811
+def test_converter_orcamento_em_pedido(pagina, screenshot, cenario):  # noqa: F811
     from vendas.constants import TipoDocumento
     from vendas.models import Pedido
 
@@ -136,7 +134,7 @@ def test_converter_orcamento_em_pedido(pagina, cenario):  # noqa: F811
     page.wait_for_url(re.compile(rf"/vendas/(?!{orcamento.pk}/)\d+/"))
     pedido = Pedido.objects.get(orcamento_origem=orcamento)
     assert f"orçamento {orcamento.numero}" in page.inner_text("#pedido-conversao")
-    _foto(page, "programacao_06_convertido")
+    screenshot(page, "programacao_06_convertido")
     page.click("#pedido-conversao a")
     page.wait_for_url(re.compile(rf"/vendas/{orcamento.pk}/"))
     assert f"pedido {pedido.numero}" in page.inner_text("#pedido-conversao")
