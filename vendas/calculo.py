@@ -27,12 +27,12 @@ import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model, QuerySet, signals
+from django.db.models import Field, Min, Model, QuerySet, Sum, signals
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -45,9 +45,17 @@ from matrizes.constants import TipoMatriz
 from matrizes.engine import Intervalo, PedidoResultado, Problema
 from matrizes.models import Regra
 from produtos.constants import RegraDataPromessa
-from produtos.models import Custo, Estoque, EstoqueProgramado, PrecoLista, Produto, Unidade
+from produtos.models import (
+    Cota,
+    Custo,
+    Estoque,
+    EstoqueProgramado,
+    PrecoLista,
+    Produto,
+    Unidade,
+)
 from vendas.constants import PRECO_DECIMAL_PLACES, StatusItem, tipo_problema
-from vendas.models import ItemPedido, Pedido
+from vendas.models import ItemPedido, Pedido, ProgramacaoItem
 
 ZERO = Decimal("0.00")
 CEM = Decimal("100")
@@ -94,7 +102,8 @@ def _br(valor: Decimal, casas: int = 2) -> str:
     return number_format(valor, casas, use_l10n=True, force_grouping=True)
 
 
-def _qtd(valor: Decimal) -> str:
+def qtd_br(valor: Decimal) -> str:
+    """A quantity as the messages show it: pt-BR decimal comma, no trailing zeros (1,5)."""
     texto = f"{valor.normalize():f}"
     return texto.replace(".", ",")
 
@@ -146,8 +155,8 @@ def _do_motor(p: Problema, itens_por_numero: dict[int, ItemPedido]) -> dict[str,
     if codigo == "multiplo" and item is not None and "sugerida" in p.chaves:
         mensagem = (
             f"Item {item.sequencia} ({item.produto.codigo}): a quantidade "
-            f"{_qtd(item.quantidade)} não é múltiplo de {_qtd(Decimal(p.chaves['multiplo']))}; "
-            f"próxima quantidade válida: {_qtd(Decimal(p.chaves['sugerida']))}."
+            f"{qtd_br(item.quantidade)} não é múltiplo de {qtd_br(Decimal(p.chaves['multiplo']))}; "
+            f"próxima quantidade válida: {qtd_br(Decimal(p.chaves['sugerida']))}."
         )
     elif item is not None and p.item is not None and p.item != item.sequencia:
         # The engine numbers the active items 1..n; the screen shows the item's own sequence.
@@ -163,12 +172,15 @@ class _DoProduto:
     """What the calculation reads of each product in the order's context, by product id:
     list price (the client's own wins over the sales table's), latest cost up to the order's
     date, available stock (quantity − reserved) in the order's warehouse in the product's
-    unit, and the scheduled entries from the order's date on (by date)."""
+    unit, the scheduled entries from the order's date on (by date), and the balance of the
+    tightest quota (`produtos.Cota`) that applies to the order's rep and/or client on its date
+    (no entry: no quota)."""
 
     precos: dict[int, Decimal]
     custos: dict[int, Decimal]
     estoques: dict[int, Decimal]
     programados: dict[int, list[tuple[dt.date, Decimal]]]
+    cotas: dict[int, Decimal] = field(default_factory=dict)
 
 
 def _subconsultas_do_produto() -> dict[str, str]:
@@ -206,7 +218,17 @@ def _subconsultas_do_produto() -> dict[str, str]:
         f"AND x.{col(ep, 'armazem')} = %s AND x.{col(ep, 'data_prevista')} >= %s "
         f"ORDER BY x.{col(ep, 'data_prevista')}, x.{col(ep, 'id')})"
     )
+    cota_aplicavel = (
+        f"x.{col(Cota, 'produto')} = {produto} "
+        f"AND x.{col(Cota, 'inicio')} <= %s AND x.{col(Cota, 'fim')} >= %s "
+        f"AND (x.{col(Cota, 'representante')} IS NULL OR x.{col(Cota, 'representante')} = %s) "
+        f"AND (x.{col(Cota, 'cliente')} IS NULL OR x.{col(Cota, 'cliente')} = %s)"
+    )
     return {
+        "cota": (
+            f"SELECT min(x.{col(Cota, 'quantidade')} - x.{col(Cota, 'consumida')}) "  # noqa: S608
+            f"FROM {tab(Cota)} x WHERE {cota_aplicavel}"
+        ),
         "preco_cliente": preco.format(chave=col(pl, "cliente")),
         "preco_tabela": preco.format(chave=col(pl, "tabela")),
         "custo": (
@@ -244,6 +266,9 @@ def _produtos(pedido: Pedido, produto_ids: set[int]) -> tuple[dict[int, Produto]
     anotacoes: dict[str, Any] = {
         "_calculo_preco_cliente": _sql(sql["preco_cliente"], [pedido.cliente_id, data, data]),
         "_calculo_custo": _sql(sql["custo"], [data]),
+        "_calculo_cota": _sql(
+            sql["cota"], [data, data, pedido.representante_id, pedido.cliente_id]
+        ),
     }
     if pedido.tabela_venda_id:
         anotacoes["_calculo_preco_tabela"] = _sql(
@@ -274,6 +299,8 @@ def _produtos(pedido: Pedido, produto_ids: set[int]) -> tuple[dict[int, Produto]
             dados.precos[pk] = preco
         if p._calculo_custo is not None:
             dados.custos[pk] = p._calculo_custo
+        if p._calculo_cota is not None:
+            dados.cotas[pk] = p._calculo_cota
         if pedido.armazem_id:
             if p._calculo_quantidade is not None:
                 dados.estoques[pk] = p._calculo_quantidade - p._calculo_reservado
@@ -578,8 +605,8 @@ def _verificacoes_do_item(
             problemas.append(
                 _problema(
                     "sem_estoque",
-                    f"{rotulo}: estoque disponível {_qtd(estoque)} {produto.unidade} no armazém "
-                    f"{armazem}, pedido {_qtd(necessario)} {produto.unidade}.",
+                    f"{rotulo}: estoque disponível {qtd_br(estoque)} {produto.unidade} no armazém "
+                    f"{armazem}, pedido {qtd_br(necessario)} {produto.unidade}.",
                     item=item,
                 )
             )
@@ -635,8 +662,8 @@ def _verificacoes_do_item(
             problemas.append(
                 _problema(
                     "lote",
-                    f"{rotulo}: lote {lote.numero} tem {_qtd(lote.quantidade)}, pedido "
-                    f"{_qtd(necessario)}.",
+                    f"{rotulo}: lote {lote.numero} tem {qtd_br(lote.quantidade)}, pedido "
+                    f"{qtd_br(necessario)}.",
                     item=item,
                 )
             )
@@ -650,6 +677,77 @@ def _verificacoes_do_item(
                 )
             )
     return problemas
+
+
+def quantidades_por_produto(itens: Iterable[ItemPedido]) -> dict[int, Decimal]:
+    """Active items' quantities in each product's own unit (quantity × conversion factor),
+    summed by product: what stock and quotas are measured in."""
+    total: dict[int, Decimal] = defaultdict(Decimal)
+    for item in itens:
+        if item.status == StatusItem.ATIVO:
+            total[item.produto_id] += item.quantidade * (item.fator or Decimal(1))
+    return dict(total)
+
+
+def _verificar_cotas(ativos: list[ItemPedido], cotas: dict[int, Decimal]) -> None:
+    """Seed "Cotas": a product under quota may not be ordered beyond the balance of the
+    tightest quota of the order's rep/client. The order's items of that product add up (two
+    lines of the same product share the balance); each of them gets the problem."""
+    if not cotas:
+        return
+    pedidas = quantidades_por_produto(ativos)
+    for item in ativos:
+        saldo = cotas.get(item.produto_id)
+        if saldo is None or pedidas[item.produto_id] <= saldo:
+            continue
+        produto = item.produto
+        item.problemas.append(
+            _problema(
+                "cota",
+                f"Item {item.sequencia} ({produto.codigo}): cota do produto com saldo de "
+                f"{qtd_br(max(saldo, Decimal(0)))} {produto.unidade}; o pedido soma "
+                f"{qtd_br(pedidas[item.produto_id])} {produto.unidade}.",
+                item=item,
+            )
+        )
+
+
+def _verificar_programacoes(pedido: Pedido, ativos: list[ItemPedido], hoje: dt.date) -> None:
+    """Seed "Programação de datas": an item split across dates must be split in full (the
+    parts are checked when saved, but changing the item's quantity afterwards leaves them
+    short or over), and no part may be due on a date already gone ("Programação vencida")."""
+    if not ativos:
+        return
+    partes = {
+        item_id: (soma, primeira)
+        for item_id, soma, primeira in ProgramacaoItem.objects.filter(item__pedido_id=pedido.pk)
+        .values_list("item_id")
+        .annotate(soma=Sum("quantidade"), primeira=Min("data"))
+        .values_list("item_id", "soma", "primeira")
+    }
+    for item in ativos:
+        if item.id not in partes:
+            continue
+        soma, primeira = partes[item.id]
+        rotulo = f"Item {item.sequencia} ({item.produto.codigo})"
+        if soma != item.quantidade:
+            item.problemas.append(
+                _problema(
+                    "programacao_divergente",
+                    f"{rotulo}: a programação de datas soma {qtd_br(soma)}, o item tem "
+                    f"{qtd_br(item.quantidade)}; refaça a programação.",
+                    item=item,
+                )
+            )
+        if primeira < hoje:
+            item.problemas.append(
+                _problema(
+                    "programacao_vencida",
+                    f"{rotulo}: a programação de datas tem entrega em "
+                    f"{date_format(primeira, 'd/m/Y')}, que já passou.",
+                    item=item,
+                )
+            )
 
 
 def _alcadas(
@@ -836,9 +934,10 @@ def recalcular(pedido: Pedido) -> Calculo:
     their products with list prices, costs, stock and scheduled stock (1, `_produtos`) and sale
     units (1, only when some item is sold in a unit other than its product's), margin
     parameters (1), matrix rules, the alçada's included (1) + conversion factors (1, only when
-    some item is sold in another unit), items update (1, only when some item's results
-    changed), order update (1). A unit change found by the matrices (the sale-unit price
-    depends on the factor) repeats the rules query once.
+    some item is sold in another unit), the items' date-scheduling sums (1), items update (1,
+    only when some item's results changed), order update (1); quota balances come with the
+    products. A unit change found by the matrices (the sale-unit price depends on the factor)
+    repeats the rules query once.
     """
     # The calculation allocates tens of thousands of short-lived objects for 500 items; with
     # the cyclic garbage collector on they trigger ~13 young collections and one full one
@@ -1001,6 +1100,8 @@ def _recalcular(pedido: Pedido) -> Calculo:
             )
         )
         item.problemas = problemas
+    _verificar_cotas(ativos, dados.cotas)
+    _verificar_programacoes(pedido, ativos, hoje)
 
     # Only the items whose results changed are written: adding one item to a 200-item order
     # writes that item (and those a header apportionment moved), not the 200.

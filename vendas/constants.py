@@ -158,6 +158,10 @@ PROBLEMAS: dict[str, TipoProblema] = {
     "data_promessa": TipoProblema("Problema com a data de promessa", bloqueia=True),
     "fator_conversao": TipoProblema("Fator de conversão não encontrado", bloqueia=True),
     "lote": TipoProblema("Lote não encontrado no armazém ou sem estoque", bloqueia=True),
+    "cota": TipoProblema("Cota do produto excedida", bloqueia=True),
+    "programacao_divergente": TipoProblema(
+        "Programação de datas diferente da quantidade", bloqueia=True
+    ),
     "multiplo": TipoProblema("Quantidade múltipla", bloqueia=True),
     "multiplo_invalido": TipoProblema("Quantidade múltipla", bloqueia=True),
     "valor_minimo": TipoProblema("Valor mínimo não atingido", bloqueia=True),

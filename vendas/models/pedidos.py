@@ -348,7 +348,11 @@ class Pedido(models.Model):
     model_name="ItemPedidoHistorico",
 )  # fmt: skip
 class ItemPedido(models.Model):
-    pedido = models.ForeignKey(Pedido, on_delete=models.CASCADE, related_name="itens")
+    # No index of its own: the unique (pedido, sequencia) serves every lookup by order, and one
+    # index less is one less write per item on every recalculation.
+    pedido = models.ForeignKey(
+        Pedido, on_delete=models.CASCADE, related_name="itens", db_index=False
+    )
     sequencia = models.PositiveIntegerField("item")
     produto = models.ForeignKey("produtos.Produto", on_delete=models.PROTECT, related_name="+")
     quantidade = models.DecimalField(

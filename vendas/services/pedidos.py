@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from cadastro.constants import TipoEventoCliente
 from cadastro.models import Cliente, Endereco, EventoCliente
 from crm.templatetags.formatos import brl as formatar_brl
-from vendas.calculo import Calculo, recalcular
+from vendas.calculo import Calculo, qtd_br, quantidades_por_produto, recalcular
 from vendas.constants import (
     DecisaoAprovacao,
     StatusItem,
@@ -495,9 +496,51 @@ def pedido_enviar(*, pedido_id: int, versao: int, ator: Usuario, justificativa: 
     if pedido.status == StatusPedido.RECUSADO:
         pedido.transitar(StatusPedido.EM_DIGITACAO)
     pedido.transitar(StatusPedido.ENVIADO)
+    cotas = _consumir_cotas(pedido, calculo.itens)
     Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status)
-    _evento(pedido, TipoEventoPedido.ENVIADO, ator, total=_texto(pedido.v_nf))
+    _evento(pedido, TipoEventoPedido.ENVIADO, ator, total=_texto(pedido.v_nf), cotas=cotas)
     return Envio(pedido=pedido, solicitacao=None)
+
+
+def _consumir_cotas(pedido: Pedido, itens: list[ItemPedido]) -> list[dict[str, str]]:
+    """A sent order (not a quote) consumes every quota that applies to it: each product's
+    quantity, in its own unit, from each quota of the order's rep and/or client valid on its
+    date. The quota rows are locked (pk order) and the balance checked again under the lock:
+    two orders sent at once cannot both take the last units (the closing tab checked without
+    a lock). Returns what was consumed, for the event."""
+    from produtos.models import Cota
+
+    if pedido.tipo != TipoDocumento.PEDIDO:
+        return []
+    pedidas = quantidades_por_produto(itens)
+    cotas = list(
+        Cota.objects.select_for_update()
+        .filter(
+            Q(representante__isnull=True) | Q(representante_id=pedido.representante_id),
+            Q(cliente__isnull=True) | Q(cliente_id=pedido.cliente_id),
+            produto_id__in=pedidas,
+            inicio__lte=pedido.data,
+            fim__gte=pedido.data,
+        )
+        .select_related("produto__unidade")
+        .order_by("pk")
+    )
+    consumo = []
+    for cota in cotas:
+        quantidade = pedidas[cota.produto_id]
+        if quantidade > cota.saldo:
+            raise ErroPedido(
+                f"A cota de {cota.produto.codigo} acabou de ser usada por outro pedido: saldo "
+                f"{qtd_br(max(cota.saldo, Decimal(0)))} {cota.produto.unidade}, este pedido "
+                f"precisa de {qtd_br(quantidade)}. Ajuste a quantidade."
+            )
+        cota.consumida += quantidade
+        consumo.append(
+            {"cota": str(cota.pk), "produto": cota.produto.codigo, "quantidade": _texto(quantidade)}
+        )
+    if cotas:
+        Cota.objects.bulk_update(cotas, ["consumida"])
+    return consumo
 
 
 def _decidir(

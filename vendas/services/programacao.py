@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from crm.money import arredondar
+from vendas.calculo import qtd_br
 from vendas.constants import StatusItem, TipoEventoPedido
 from vendas.models import ItemPedido, Pedido, ProgramacaoItem
 from vendas.services.pedidos import ErroPedido, _evento, _gravar_versao, _para_alterar, _texto
@@ -41,10 +42,6 @@ __all__ = [
     "divergencias",
     "programacao_salvar",
 ]
-
-
-def _qtd(valor: Decimal) -> str:
-    return f"{valor.normalize():f}".replace(".", ",")
 
 
 def _data(valor: dt.date) -> str:
@@ -99,13 +96,13 @@ def programacao_salvar(
             un = item.produto.unidade
             diferenca = item.quantidade - soma
             falta = (
-                f"faltam {_qtd(diferenca)} {un}"
+                f"faltam {qtd_br(diferenca)} {un}"
                 if diferenca > 0
-                else f"sobram {_qtd(-diferenca)} {un}"
+                else f"sobram {qtd_br(-diferenca)} {un}"
             )
             raise ErroPedido(
-                f"{rotulo}: as partes somam {_qtd(soma)} {un}, mas o item tem "
-                f"{_qtd(item.quantidade)} {un} ({falta}). Ajuste as quantidades para que a "
+                f"{rotulo}: as partes somam {qtd_br(soma)} {un}, mas o item tem "
+                f"{qtd_br(item.quantidade)} {un} ({falta}). Ajuste as quantidades para que a "
                 "soma feche com o item."
             )
     atuais = {p.data: p for p in ProgramacaoItem.objects.filter(item=item)}
