@@ -427,3 +427,31 @@ def test_fechamento_nao_repete_o_rotulo_do_item(client, cenario) -> None:
     assert "Item 1 (PAR-001): a quantidade" not in html
     assert "A quantidade 15 não é múltiplo de 10" in html
     assert item.problemas[0]["mensagem"].startswith("Item 1 (PAR-001): a quantidade")
+
+
+def test_cabecalho_liga_o_contrato_e_a_oportunidade_do_pedido(client, cenario) -> None:
+    import datetime as dt
+
+    from vendas.models import Contrato, EtapaFunil, Oportunidade
+
+    # given an order placed under a contract, answering an opportunity
+    pedido = criar_pedido(cenario, [(cenario.lampada, "1")])
+    contrato = Contrato.objects.create(
+        numero=77, empresa=pedido.empresa, cliente=cenario.cliente, representante=cenario.dono,
+        descricao="Fornecimento 2027", vigencia_inicio=dt.date(2026, 1, 1),
+        vigencia_fim=dt.date(2027, 12, 31),
+    )  # fmt: skip
+    etapa = EtapaFunil.objects.create(codigo="PROP", descricao="Proposta", ordem=1)
+    oportunidade = Oportunidade.objects.create(
+        titulo="Loja nova", empresa=pedido.empresa, cliente=cenario.cliente,
+        representante=cenario.dono, etapa=etapa,
+    )  # fmt: skip
+    Pedido.objects.filter(pk=pedido.pk).update(contrato=contrato, oportunidade=oportunidade)
+    entrar(client, cenario, "dono")
+    # when the rep opens it
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    # then the header links both, and the client's contracts and opportunities
+    assert reverse("vendas:contrato-detalhe", args=[contrato.pk]) in html and "contrato 77" in html
+    assert reverse("vendas:oportunidade-detalhe", args=[oportunidade.pk]) in html
+    assert f"{reverse('vendas:contrato-lista')}?cliente={cenario.cliente.pk}" in html
+    assert f"{reverse('vendas:oportunidade-lista')}?cliente={cenario.cliente.pk}" in html
