@@ -27,6 +27,7 @@ from matrizes.fetch import (
     Resposta,
     calcular,
     chaves_do_produto,
+    destinatario_do_cliente,
     montar_pedido,
     resolver,
 )
@@ -226,10 +227,11 @@ def contexto_do_cliente(
             f"O cliente {cliente.nome} não tem endereço: a UF de destino é uma chave das "
             "matrizes fiscais. Cadastre o endereço e tente de novo."
         )
+    do_cadastro = destinatario_do_cliente(cliente)
     if contribuinte is None:
-        contribuinte = cliente.contribuinte_icms
+        contribuinte = do_cadastro[0]
     if consumidor_final is None:
-        consumidor_final = cliente.consumidor_final
+        consumidor_final = do_cadastro[1]
     representante = cliente.representante
     if representante is None and cliente.carteira_id:
         representante = cliente.carteira.representante  # type: ignore[union-attr]
