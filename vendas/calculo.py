@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.db import connection
 from django.db.models import Field, Min, Model, QuerySet, Sum, signals
@@ -56,6 +56,22 @@ from produtos.models import (
 )
 from vendas.constants import PRECO_DECIMAL_PLACES, StatusItem, tipo_problema
 from vendas.models import ItemPedido, Pedido, ProgramacaoItem
+
+if TYPE_CHECKING:
+
+    class _ProdutoCalculado(Protocol):
+        """A product of `_produtos` with its `_calculo_*` subquery annotations (the price of the
+        table and the stock ones only when the order has a table / a warehouse)."""
+
+        _calculo_preco_cliente: Decimal | None
+        _calculo_preco_tabela: Decimal | None
+        _calculo_custo: Decimal | None
+        _calculo_cota: Decimal | None
+        _calculo_quantidade: Decimal | None
+        _calculo_reservado: Decimal
+        _calculo_programados_datas: list[dt.date]
+        _calculo_programados_quantidades: list[Decimal]
+
 
 ZERO = Decimal("0.00")
 CEM = Decimal("100")
@@ -192,7 +208,9 @@ def _subconsultas_do_produto() -> dict[str, str]:
     q = connection.ops.quote_name
 
     def col(modelo: type[Model], campo: str) -> str:
-        return q(modelo._meta.get_field(campo).column)
+        # `campo` names a concrete field, whose column is set: stubs type get_field as any
+        # field or reverse relation, and Field.column as optional (None before class setup).
+        return q(modelo._meta.get_field(campo).column)  # type: ignore[union-attr,arg-type]
 
     def tab(modelo: type[Model]) -> str:
         return q(modelo._meta.db_table)
@@ -291,7 +309,7 @@ def _produtos(pedido: Pedido, produto_ids: set[int]) -> tuple[dict[int, Produto]
         .annotate(**anotacoes)
     }
     dados = _DoProduto(precos={}, custos={}, estoques={}, programados={})
-    for pk, p in produtos.items():
+    for pk, p in cast("dict[int, _ProdutoCalculado]", produtos).items():
         preco = p._calculo_preco_cliente
         if preco is None and pedido.tabela_venda_id:
             preco = p._calculo_preco_tabela
@@ -347,13 +365,14 @@ def _tipo_array(campo: Any) -> str:
 
 def _colunas_gravacao() -> list[tuple[str, str, str, bool]]:
     """(attname, column, array type, is json) of the computed columns, resolved once."""
-    colunas = []
+    colunas: list[tuple[str, str, str, bool]] = []
     for nome in CAMPOS_CALCULADOS_ITEM:
-        campo = ItemPedido._meta.get_field(nome)
+        # Concrete fields of the item, so attname and column are set (see `col` above).
+        campo = cast("Field[Any, Any]", ItemPedido._meta.get_field(nome))
         colunas.append(
             (
                 campo.attname,
-                campo.column,
+                campo.column,  # type: ignore[arg-type]
                 _tipo_array(campo),
                 campo.get_internal_type() == "JSONField",
             )
