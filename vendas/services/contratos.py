@@ -232,8 +232,9 @@ def contrato_criar(*, cliente_id: int, dados: Mapping[str, Any], ator: Usuario) 
         raise ErroContrato(f"Campos não permitidos: {', '.join(sorted(desconhecidos))}.")
     _validar_vigencia(dados.get("vigencia_inicio"), dados.get("vigencia_fim"))
     representante_id = ator.pk
-    if cliente.carteira_id and cliente.carteira.representante_id != ator.pk:
-        representante_id = cliente.carteira.representante_id
+    carteira = cliente.carteira  # select_related above; None without a carteira (no query)
+    if carteira is not None and carteira.representante_id != ator.pk:
+        representante_id = carteira.representante_id
     contrato = Contrato(
         numero=_numero_novo(),
         empresa_id=ator.empresa_id,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
@@ -150,6 +151,12 @@ def _etapa_ativa(etapa_id: int) -> EtapaFunil:
     return etapa
 
 
+def _rotulo(campo: str) -> str:
+    """The verbose name of an editable field (CAMPOS_EDITAVEIS are the model's own fields)."""
+    modelo = Oportunidade._meta.get_field(campo)
+    return str(modelo.verbose_name) if isinstance(modelo, Field) else campo
+
+
 def _validar_dados(dados: Mapping[str, Any]) -> dict[str, Any]:
     desconhecidos = set(dados) - set(CAMPOS_EDITAVEIS)
     if desconhecidos:
@@ -210,8 +217,9 @@ def oportunidade_criar(
     if etapa.resultado != ResultadoEtapa.ABERTA:
         raise ErroOportunidade("Uma oportunidade nova começa numa etapa em andamento.")
     representante = ator
-    if cliente.carteira_id and cliente.carteira.representante_id != ator.pk:
-        representante = cliente.carteira.representante
+    carteira = cliente.carteira  # select_related above; None without a carteira (no query)
+    if carteira is not None and carteira.representante_id != ator.pk:
+        representante = carteira.representante
     if limpos.get("probabilidade") is None:
         limpos["probabilidade"] = etapa.probabilidade
     oportunidade = Oportunidade.objects.create(
@@ -249,7 +257,7 @@ def oportunidade_alterar(
         antes = getattr(oportunidade, campo)
         if antes != valor:
             mudancas[campo] = {
-                "rotulo": str(Oportunidade._meta.get_field(campo).verbose_name),
+                "rotulo": _rotulo(campo),
                 "de": _texto(antes),
                 "para": _texto(valor),
                 "de_texto": _legivel(antes),

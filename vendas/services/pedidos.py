@@ -193,8 +193,9 @@ def pedido_criar(
     if ator.empresa_id is None:
         raise ErroPedido("Seu usuário não está ligado a uma empresa: peça ao administrador.")
     representante = ator
-    if cliente.carteira_id and cliente.carteira.representante_id != ator.pk:
-        representante = cliente.carteira.representante
+    carteira = cliente.carteira  # select_related above; None without a carteira (no query)
+    if carteira is not None and carteira.representante_id != ator.pk:
+        representante = carteira.representante
     endereco = (
         Endereco.objects.filter(cliente=cliente).order_by("-principal", "id").values("uf").first()
     )
