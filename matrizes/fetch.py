@@ -210,8 +210,11 @@ def _colunas_das_dimensoes() -> list[tuple[str, str]]:
     if not _COLUNAS_DIMENSOES:
         q = connection.ops.quote_name
         tabela = q(Regra._meta.db_table)
+        # Dimensões são campos concretos, com coluna: os stubs tipam get_field como qualquer
+        # campo ou relação reversa, e Field.column como opcional (None antes do registro).
         _COLUNAS_DIMENSOES.extend(
-            (d, f"{tabela}.{q(Regra._meta.get_field(d).column)}") for d in DIMENSOES
+            (d, f"{tabela}.{q(Regra._meta.get_field(d).column)}")  # type: ignore[union-attr,arg-type]
+            for d in DIMENSOES
         )
     return _COLUNAS_DIMENSOES
 
@@ -633,7 +636,7 @@ def montar_pedido(
 
     # O que os itens de um grupo (produto, percentual) têm em comum, calculado uma vez.
     # Unidade de venda: a da matriz (ou a do produto); o fator vem do cadastro do produto.
-    produto_do_grupo = {}
+    produto_do_grupo: dict[tuple[Any, Decimal], Produto] = {}
     for item, chave in zip(itens, chaves_itens, strict=True):
         produto_do_grupo.setdefault(chave, item.produto)
     unidade_do_grupo: dict[tuple[Any, Decimal], Unidade | None] = {}
@@ -914,9 +917,10 @@ def montagem_de_json(dados: Mapping[str, Any], *, hoje: dt.date) -> Montagem:
             contribuinte = do_cadastro[0]
         if consumidor_final is None:
             consumidor_final = do_cadastro[1]
-    for nome, valor in (("contribuinte", contribuinte), ("consumidor_final", consumidor_final)):
-        if not isinstance(valor, bool):
-            raise ValueError(f"{nome}: esperado true/false")
+    if not isinstance(contribuinte, bool):
+        raise ValueError("contribuinte: esperado true/false")
+    if not isinstance(consumidor_final, bool):
+        raise ValueError("consumidor_final: esperado true/false")
     representante = None
     if cliente is not None:
         representante = cliente.representante or (
