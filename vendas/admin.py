@@ -1,5 +1,7 @@
 """Auxiliary registries of isoVendas, maintained in the admin (seed 000, "Menu pedido")."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 
 from vendas import models
@@ -12,8 +14,9 @@ from vendas import models
     models.MotivoCancelamento,
 )
 class RegistroAdmin(admin.ModelAdmin):
-    list_display = ("codigo", "descricao", "ativo")
-    list_filter = ("ativo",)
+    # Variable length: the subclasses add columns and filters.
+    list_display: tuple[str, ...] = ("codigo", "descricao", "ativo")
+    list_filter: ClassVar[tuple[str, ...]] = ("ativo",)
     search_fields = ("codigo", "descricao")
 
 

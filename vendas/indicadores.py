@@ -36,7 +36,7 @@ number of targets, each distinct target period being one more conditional aggreg
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -161,12 +161,13 @@ class Valores:
 
     def valor(self, indicador: str) -> Decimal:
         """The figure a MetaVenda of `indicador` is compared with."""
-        return {
+        valores: dict[str, Decimal] = {
             IndicadorVenda.FATURAMENTO: self.faturamento,
             IndicadorVenda.PEDIDOS: Decimal(self.pedidos),
             IndicadorVenda.CLIENTES_POSITIVADOS: Decimal(self.positivados),
             IndicadorVenda.OPORTUNIDADES_GANHAS: self.ganhas_valor,
-        }[indicador]
+        }
+        return valores[indicador]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +202,8 @@ def medir(
         agregados[f"fat_{i}"] = Sum("v_nf", filter=filtro)
         agregados[f"ped_{i}"] = Count("pk", filter=filtro)
         agregados[f"pos_{i}"] = Count("cliente_id", filter=filtro, distinct=True)
-    linhas = list(
+    # Mappings: the per-period keys come from `agregados` (beyond what the stubs can infer).
+    linhas: list[Mapping[str, Any]] = list(
         enviados.values(
             "representante_id",
             "representante__first_name",
@@ -221,7 +223,7 @@ def medir(
         filtro = _fechada_no_periodo(periodo)
         ganhas_agregados[f"val_{i}"] = Sum("valor_estimado", filter=filtro)
         ganhas_agregados[f"qtd_{i}"] = Count("pk", filter=filtro)
-    ganhas = list(
+    ganhas: list[Mapping[str, Any]] = list(
         oportunidades.filter(
             resultado=ResultadoEtapa.GANHA,
             fechada_em__gte=min(p.desde for p in periodos),
@@ -549,7 +551,7 @@ def oportunidades_por_etapa(oportunidades: QuerySet[Oportunidade], periodo: Peri
     }
     resumo = []
     for etapa in etapas:
-        linha = linhas.get(etapa.pk, {})
+        linha: Mapping[str, Any] = linhas.get(etapa.pk, {})
         resumo.append(
             EtapaResumo(
                 etapa_id=etapa.pk,

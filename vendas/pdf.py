@@ -23,7 +23,7 @@ from cadastro.models import ContatoEletronico, Endereco, Telefone
 from vendas.constants import StatusItem
 from vendas.models import ItemPedido, Pedido, TipoDocumentoGerado
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {  # looked up by the stored `tipo`
     TipoDocumentoGerado.PROPOSTA: "vendas/pdf/proposta.html",
     TipoDocumentoGerado.MAPA: "vendas/pdf/mapa.html",
 }

@@ -9,7 +9,7 @@ exactly when its client is.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 PERCENTUAL = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
-def _dinheiro(nome: str, **kwargs: object) -> models.DecimalField:
+def _dinheiro(nome: str, **kwargs: Any) -> models.DecimalField:
     return models.DecimalField(
         nome, max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
     )

@@ -130,7 +130,7 @@ def _linhas_representantes(
             meta.representante.get_full_name() or meta.representante.username,
         )
     reps = set(medicao.por_rep.get(periodo, {})) | set(metas_rep)
-    linhas = []
+    linhas: list[dict[str, Any]] = []
     for rep in reps:
         atual = medicao.de(periodo, rep)
         linhas.append(
