@@ -316,6 +316,15 @@ def linhas_do_texto(
     return linhas, recusadas
 
 
+def id_do_texto(texto: Any) -> int | None:
+    """A primary key typed in a request (cart, suggestions), or None. ASCII digits only:
+    `"²".isdigit()` is True but `int("²")` raises; at most 18 digits, inside a bigint."""
+    texto = str(texto)
+    if texto.isascii() and texto.isdigit() and len(texto) <= 18:
+        return int(texto)
+    return None
+
+
 def linhas_do_carrinho(
     *,
     pedido: Pedido,
@@ -329,16 +338,16 @@ def linhas_do_carrinho(
     promotions in one query each."""
     if len(produtos) > MAXIMO_LINHAS:
         raise ErroPedido(f"No máximo {MAXIMO_LINHAS} produtos por vez.")
-    ids = {int(p) for p in produtos if str(p).isdigit()}
+    ids = {i for p in produtos if (i := id_do_texto(p)) is not None}
     catalogo = {p.pk: p for p in Produto.objects.filter(pk__in=ids).select_related("unidade")}
-    promo_ids = {int(p) for p in promocoes if str(p).isdigit()}
+    promo_ids = {i for p in promocoes if (i := id_do_texto(p)) is not None}
     vigentes = (
         {p.pk: p for p in promocoes_vigentes(pedido).filter(pk__in=promo_ids)} if promo_ids else {}
     )
     linhas: list[Linha] = []
     recusadas: list[LinhaRecusada] = []
     for n, bruto in enumerate(produtos, start=1):
-        produto = catalogo.get(int(bruto)) if str(bruto).isdigit() else None
+        produto = catalogo.get(id_do_texto(bruto))  # type: ignore[arg-type]
         qtd = quantidades[n - 1] if n <= len(quantidades) else ""
         texto = f"{produto.codigo if produto else bruto};{qtd}"
         if produto is None:
@@ -355,7 +364,7 @@ def linhas_do_carrinho(
         promo_bruta = promocoes[n - 1] if n <= len(promocoes) else ""
         promocao_id = None
         if promo_bruta:
-            promo = vigentes.get(int(promo_bruta)) if str(promo_bruta).isdigit() else None
+            promo = vigentes.get(id_do_texto(promo_bruta))  # type: ignore[arg-type]
             if promo is None or promo.produto_id != produto.pk:
                 recusadas.append(LinhaRecusada(n, texto, "a promoção não está mais vigente"))
                 continue

@@ -30,6 +30,7 @@ from vendas.services.catalogo import (
     Linha,
     LinhaRecusada,
     favorito_alternar,
+    id_do_texto,
     itens_adicionar,
     linhas_do_carrinho,
     linhas_do_texto,
@@ -156,7 +157,11 @@ def _contexto_sugestoes(
 @require_GET
 def sugestoes_view(request: HttpRequest, pk: int) -> HttpResponse:
     pedido = _pedido(request, pk)
-    ids = list(dict.fromkeys(int(p) for p in request.GET.getlist("produto") if p.isdigit()))
+    ids = list(
+        dict.fromkeys(
+            i for p in request.GET.getlist("produto") if (i := id_do_texto(p)) is not None
+        )
+    )
     return _render(
         request,
         "vendas/partials/catalogo_sugestoes.html",
