@@ -30,7 +30,13 @@ if TYPE_CHECKING:
 
     from contas.models import Usuario
 
-__all__ = ["anexo_incluir", "anexo_remover", "pode_remover_anexo", "validar_anexo"]
+__all__ = [
+    "anexo_incluir",
+    "anexo_remover",
+    "marcar_removiveis",
+    "pode_remover_anexo",
+    "validar_anexo",
+]
 
 MB = 1024 * 1024
 
@@ -116,11 +122,33 @@ def anexo_incluir(
     return anexo
 
 
+def _supervisiona(user: Usuario) -> bool:
+    return (
+        user.is_superuser
+        or user.groups.filter(name__in=(Papel.SUPERVISOR, Papel.ADMINISTRADOR)).exists()
+    )
+
+
 def pode_remover_anexo(anexo: AnexoPedido, user: Usuario) -> bool:
     """Who sent it, or a supervisor/administrator (who already sees the order)."""
-    if user.is_superuser or (anexo.enviado_por_id and anexo.enviado_por_id == user.pk):
+    if anexo.enviado_por_id and anexo.enviado_por_id == user.pk:
         return True
-    return user.groups.filter(name__in=(Papel.SUPERVISOR, Papel.ADMINISTRADOR)).exists()
+    return _supervisiona(user)
+
+
+def marcar_removiveis(anexos: list[AnexoPedido], user: Usuario) -> list[AnexoPedido]:
+    """Sets `removivel` on each attachment (`pode_remover_anexo`) asking the user's roles at
+    most once, whatever the number of attachments (the list and the tab would otherwise
+    query the groups once per attachment)."""
+    supervisiona: bool | None = None
+    for anexo in anexos:
+        if anexo.enviado_por_id and anexo.enviado_por_id == user.pk:
+            anexo.removivel = True  # type: ignore[attr-defined]
+            continue
+        if supervisiona is None:
+            supervisiona = _supervisiona(user)
+        anexo.removivel = supervisiona  # type: ignore[attr-defined]
+    return anexos
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from vendas import selectors
 from vendas.forms import AnexoPedidoForm
 from vendas.models import Pedido
-from vendas.services.anexos import anexo_incluir, anexo_remover, pode_remover_anexo
+from vendas.services.anexos import anexo_incluir, anexo_remover, marcar_removiveis
 from vendas.services.pedidos import ErroPedido
 
 __all__ = ["anexo_baixar", "anexo_incluir_view", "anexo_remover_view"]
@@ -34,9 +34,7 @@ def _painel(
 ) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return redirect(reverse("vendas:pedido-detalhe", args=[pedido.pk]) + "?aba=anexos")
-    anexos = selectors.pedido_anexos(pedido)
-    for anexo in anexos:
-        anexo.removivel = pode_remover_anexo(anexo, request.user)  # type: ignore[arg-type, attr-defined]
+    anexos = marcar_removiveis(selectors.pedido_anexos(pedido), request.user)  # type: ignore[arg-type]
     ctx: dict[str, Any] = {
         "pedido": pedido,
         "anexos": anexos,

@@ -100,11 +100,9 @@ def contexto_abas(
 ) -> dict[str, Any]:
     """Context of the Programação and Anexos tabs, the conversion banner and the mode."""
     from vendas.forms import AnexoPedidoForm
-    from vendas.services.anexos import pode_remover_anexo
+    from vendas.services.anexos import marcar_removiveis
 
-    anexos = selectors.pedido_anexos(pedido)
-    for anexo in anexos:
-        anexo.removivel = pode_remover_anexo(anexo, request.user)  # type: ignore[arg-type, attr-defined]
+    anexos = marcar_removiveis(selectors.pedido_anexos(pedido), request.user)  # type: ignore[arg-type]
     conversoes = list(
         Pedido.objects.visiveis_para(request.user)  # type: ignore[arg-type]
         .filter(orcamento_origem=pedido)
