@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -104,6 +105,14 @@ def clientes_buscar(*, user: Usuario, termo: str, limite: int = 10) -> list[Clie
     return list(qs.filter(filtro).order_by("nome", "id")[:limite])
 
 
+def _estoque_do_armazem(pedido: Pedido) -> QuerySet[Estoque]:
+    """The stock rows of the order's warehouse; none when the order has no warehouse (stock is
+    per warehouse: an order without one shows no available quantity)."""
+    if pedido.armazem_id is None:
+        return Estoque.objects.none()
+    return Estoque.objects.filter(armazem_id=pedido.armazem_id)
+
+
 def produtos_buscar(*, pedido: Pedido, termo: str, limite: int = 12) -> list[Produto]:
     """Products by code prefix, exact EAN or words of the description (trigram), with the
     list price for this order's client/table and the available stock in its warehouse."""
@@ -129,9 +138,11 @@ def produtos_buscar(*, pedido: Pedido, termo: str, limite: int = 12) -> list[Pro
     precos = PrecoLista.objects.filter(produto=OuterRef("pk")).vigentes_em(pedido.data)
     cliente = precos.filter(cliente_id=pedido.cliente_id).values("preco")[:1]
     tabela = precos.filter(tabela_id=pedido.tabela_venda_id).values("preco")[:1]
-    estoque = Estoque.objects.filter(
-        produto=OuterRef("pk"), armazem_id=pedido.armazem_id, unidade_id=OuterRef("unidade_id")
-    ).annotate(d=F("quantidade") - F("reservado"))
+    estoque = (
+        _estoque_do_armazem(pedido)
+        .filter(produto=OuterRef("pk"), unidade_id=OuterRef("unidade_id"))
+        .annotate(d=F("quantidade") - F("reservado"))
+    )
     dinheiro = DecimalField(max_digits=16, decimal_places=4)
     return list(
         qs.annotate(
@@ -241,7 +252,7 @@ def contrato_itens(contrato: Contrato) -> list[ItemContrato]:
         .annotate(s=Sum("quantidade"))
         .values("s")
     )
-    itens = list(
+    itens: list[ItemContrato] = list(
         ItemContrato.objects.filter(contrato=contrato)
         .select_related("produto__unidade")
         .annotate(
@@ -250,9 +261,9 @@ def contrato_itens(contrato: Contrato) -> list[ItemContrato]:
         )
         .order_by("sequencia")
     )
-    for item in itens:
-        item.saldo = item.quantidade - item.pedido
-        item.valor = item.quantidade * item.preco_unitario
+    for item in itens:  # display attributes (and the annotation `pedido`)
+        item.saldo = item.quantidade - item.pedido  # type: ignore[attr-defined]
+        item.valor = item.quantidade * item.preco_unitario  # type: ignore[attr-defined]
     return itens
 
 
@@ -265,7 +276,7 @@ def contrato_programacoes(contrato: Contrato) -> list[ProgramacaoContrato]:
         .order_by("data", "item__sequencia", "id")
     )
     for p in programacoes:
-        p.vencida = p.status == StatusProgramacao.PREVISTA and p.data < hoje
+        p.vencida = p.status == StatusProgramacao.PREVISTA and p.data < hoje  # type: ignore[attr-defined]
     return programacoes
 
 
@@ -343,11 +354,8 @@ def lotes_do_item(*, pedido: Pedido, item: ItemPedido) -> list[Lote]:
 def estoque_do_item(*, pedido: Pedido, item: ItemPedido) -> Decimal | None:
     """Available stock (quantity − reserved) of the item's product in the order's warehouse."""
     linha = (
-        Estoque.objects.filter(
-            produto_id=item.produto_id,
-            armazem_id=pedido.armazem_id,
-            unidade_id=item.produto.unidade_id,
-        )
+        _estoque_do_armazem(pedido)
+        .filter(produto_id=item.produto_id, unidade_id=item.produto.unidade_id)
         .values_list("quantidade", "reservado")
         .first()
     )
@@ -392,9 +400,11 @@ def produtos_com_preco(*, pedido: Pedido, qs: QuerySet[Produto]) -> QuerySet[Pro
     precos = PrecoLista.objects.filter(produto=OuterRef("pk")).vigentes_em(pedido.data)
     cliente = precos.filter(cliente_id=pedido.cliente_id).values("preco")[:1]
     tabela = precos.filter(tabela_id=pedido.tabela_venda_id).values("preco")[:1]
-    estoque = Estoque.objects.filter(
-        produto=OuterRef("pk"), armazem_id=pedido.armazem_id, unidade_id=OuterRef("unidade_id")
-    ).annotate(d=F("quantidade") - F("reservado"))
+    estoque = (
+        _estoque_do_armazem(pedido)
+        .filter(produto=OuterRef("pk"), unidade_id=OuterRef("unidade_id"))
+        .annotate(d=F("quantidade") - F("reservado"))
+    )
     dinheiro = DecimalField(max_digits=16, decimal_places=4)
     return qs.select_related("unidade").annotate(
         preco=Coalesce(
@@ -428,7 +438,7 @@ def _cotacoes_do_cliente(pedido: Pedido, user: Usuario) -> QuerySet[Pedido]:
 
 def ultimos_precos_cotados(
     *, pedido: Pedido, user: Usuario, produto_ids: list[int]
-) -> dict[int, dict]:
+) -> dict[int, Mapping[str, Any]]:
     """Per product, the price of its item in this client's latest quote (one query)."""
     if not produto_ids:
         return {}
@@ -453,7 +463,9 @@ def ultimos_precos_cotados(
     return {linha["produto_id"]: linha for linha in linhas}
 
 
-def promocoes_por_produto(*, pedido: Pedido, produto_ids: list[int] | None = None) -> dict:
+def promocoes_por_produto(
+    *, pedido: Pedido, produto_ids: list[int] | None = None
+) -> dict[int, _Promocao]:
     """The active promotion of each product for this order (its table's before the general
     one, then the latest). `produto_ids=None`: every product on promotion."""
     qs = promocoes_vigentes(pedido).filter(produto__ativo=True)
@@ -465,15 +477,16 @@ def promocoes_por_produto(*, pedido: Pedido, produto_ids: list[int] | None = Non
     return {p.produto_id: p for p in qs.distinct("produto_id")}
 
 
-def _preco_promocional(produto: Produto) -> Decimal | None:
-    promo = produto.promocao
+def _preco_promocional(promo: _Promocao | None, preco: Decimal | None) -> Decimal | None:
+    """The offer's price: its own, else its discount over the product's `preco`."""
     if promo is None:
         return None
     if promo.preco is not None:
         return promo.preco
-    if produto.preco is None:
+    # Else its percentage (the check constraint promocao_preco_ou_percentual: one of the two).
+    if preco is None or promo.percentual_desconto is None:
         return None
-    return _arredondar(produto.preco * (1 - promo.percentual_desconto / Decimal(100)))
+    return _arredondar(preco * (1 - promo.percentual_desconto / Decimal(100)))
 
 
 def anotar_catalogo(
@@ -497,13 +510,15 @@ def anotar_catalogo(
             pedido=pedido, produto_id__in=ids, status=StatusItem.ATIVO
         ).values_list("produto_id", flat=True)
     ) if ids else set()  # fmt: skip
+    # Display attributes on the products (`preco` is `produtos_com_preco`'s annotation).
     for p in produtos:
-        p.favorito = p.pk in favoritos
-        p.promocao = promocoes.get(p.pk)
-        p.preco_promocional = _preco_promocional(p)
-        p.cotacao = cotacoes.get(p.pk)
-        p.kit = kits.get(p.pk, 0)
-        p.no_pedido = p.pk in no_pedido
+        promocao = promocoes.get(p.pk)
+        p.favorito = p.pk in favoritos  # type: ignore[attr-defined]
+        p.promocao = promocao  # type: ignore[attr-defined]
+        p.preco_promocional = _preco_promocional(promocao, p.preco)  # type: ignore[attr-defined]
+        p.cotacao = cotacoes.get(p.pk)  # type: ignore[attr-defined]
+        p.kit = kits.get(p.pk, 0)  # type: ignore[attr-defined]
+        p.no_pedido = p.pk in no_pedido  # type: ignore[attr-defined]
     return produtos
 
 
@@ -549,7 +564,15 @@ def ultimas_cotacoes(*, pedido: Pedido, user: Usuario) -> list[Pedido]:
     )
 
 
-def sugestoes(*, pedido: Pedido, user: Usuario, produto_ids: list[int]) -> dict:
+class Sugestao(TypedDict):
+    """A related product of `sugestoes`: `de` is the product of the order it relates to."""
+
+    produto: Produto
+    de: Produto | None
+    observacao: str
+
+
+def sugestoes(*, pedido: Pedido, user: Usuario, produto_ids: list[int]) -> dict[str, Any]:
     """Similar products (alternatives: put first when the product has no stock or is
     blocked) and complementary ones (cross-selling, those already in the order left out) of
     `produto_ids`, with price and stock."""
@@ -570,30 +593,36 @@ def sugestoes(*, pedido: Pedido, user: Usuario, produto_ids: list[int]) -> dict:
     todos = {p.pk: p for p in produtos_com_preco(pedido=pedido, qs=qs).order_by("descricao", "id")}
     anotar_catalogo(pedido=pedido, user=user, produtos=list(todos.values()))
     origens = [todos[i] for i in produto_ids if i in todos]
-    for o in origens:
-        o.sem_estoque = o.disponivel is None or o.disponivel <= 0
+    for o in origens:  # `disponivel`: annotation of `produtos_com_preco`
+        o.sem_estoque = o.disponivel is None or o.disponivel <= 0  # type: ignore[attr-defined]
 
-    def montar(pares: list[tuple[int, int, str]], *, esconder_no_pedido: bool) -> list[dict]:
-        saida, vistos = [], set()
+    def montar(pares: list[tuple[int, int, str]], *, esconder_no_pedido: bool) -> list[Sugestao]:
+        saida: list[Sugestao] = []
+        vistos: set[int] = set()
         for origem, alvo, observacao in pares:
             p = todos.get(alvo)
             if p is None or alvo in vistos or alvo in produto_ids or not p.ativo:
                 continue
-            if esconder_no_pedido and p.no_pedido:
+            if esconder_no_pedido and p.no_pedido:  # type: ignore[attr-defined]
                 continue
             vistos.add(alvo)
             saida.append({"produto": p, "de": todos.get(origem), "observacao": observacao})
         saida.sort(key=lambda s: (s["produto"].bloqueado, s["produto"].descricao))
         return saida
 
-    resultado = {
+    alternativas = montar(similares, esconder_no_pedido=False)
+    adicionais = montar(complementares, esconder_no_pedido=True)
+    return {
         "origens": origens,
-        "alerta": [o for o in origens if o.sem_estoque or o.bloqueado or not o.ativo],
-        "similares": montar(similares, esconder_no_pedido=False),
-        "complementares": montar(complementares, esconder_no_pedido=True),
+        "alerta": [
+            o
+            for o in origens
+            if o.sem_estoque or o.bloqueado or not o.ativo  # type: ignore[attr-defined]
+        ],
+        "similares": alternativas,
+        "complementares": adicionais,
+        "total": len(alternativas) + len(adicionais),
     }
-    resultado["total"] = len(resultado["similares"]) + len(resultado["complementares"])
-    return resultado
 
 
 def catalogo_painel(*, pedido: Pedido, user: Usuario) -> dict:
