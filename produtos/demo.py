@@ -116,7 +116,8 @@ def _copiar(tabela: str, colunas: Sequence[str], linhas: Iterable[Sequence[objec
 
 @transaction.atomic
 def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) -> int:
-    """Create `n` demo products with a table price, a cost and stock in 1–3 warehouses.
+    """Create `n` demo products with a price in every sales table, a cost, stock in 1–3 of
+    the catalogue's warehouses and in every warehouse of the clients' sales tables.
 
     Codes continue after the highest existing demo code, so running it twice adds more products.
     EANs are valid EAN-13 (unique for up to 100,000 products per run; beyond that they repeat,
@@ -134,6 +135,13 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
     marcas = [_registro(Marca, m.upper(), m) for m in MARCAS]
     armazens = [_registro(Armazem, cod, desc) for cod, desc in ARMAZENS.items()]
     tabela = _registro(TabelaVenda, "PADRAO", "Tabela padrão")
+    # The clients' own sales tables and their warehouses (cadastro's demo, loaded first by
+    # `make run`): every product gets a price in each table and stock in each of those
+    # warehouses, so an order typed in the demo can actually be sent.
+    tabelas_clientes = dict(
+        TabelaVenda.objects.filter(ativo=True).exclude(pk=tabela).values_list("pk", "armazem_id")
+    )
+    armazens_clientes = sorted({a for a in tabelas_clientes.values() if a} - set(armazens))
     categoria = _registro(CategoriaFiscal, "REVENDA", "Mercadoria para revenda")
 
     existentes = Produto.objects.filter(codigo__regex=rf"^{PREFIXO_CODIGO}[0-9]{{7}}$").count()
@@ -173,11 +181,16 @@ def gerar_produtos(n: int, *, semente: int = 42, hoje: dt.date | None = None) ->
         ))  # fmt: skip
         preco = arredondar(Decimal(rnd.randint(pmin * 100, pmax * 100)) / 100)
         custo = arredondar(preco * Decimal(rnd.randint(55, 78)) / 100)
-        precos.append((produtos[-1][0], tabela, preco, hoje.replace(day=1), agora, agora))
+        for tab in (tabela, *tabelas_clientes):
+            precos.append((pk, tab, preco, hoje.replace(day=1), agora, agora))
         custos.append((pk, hoje.replace(day=1), custo, "", agora))
         for arm in rnd.sample(armazens, rnd.randint(1, len(armazens))):
             estoques.append(
                 (pk, arm, unidades[un], Decimal(rnd.randint(0, 2_000)), Decimal(0), agora)
+            )
+        for arm in armazens_clientes:
+            estoques.append(
+                (pk, arm, unidades[un], Decimal(rnd.randint(50, 2_000)), Decimal(0), agora)
             )
 
     _copiar(

@@ -25,6 +25,20 @@ def test_gera_produtos_validos_com_preco_custo_e_estoque():
     assert Estoque.objects.values("produto").distinct().count() == 200
 
 
+def test_tabelas_e_armazens_dos_clientes_recebem_preco_e_estoque():
+    from cadastro.models import Armazem, TabelaVenda
+
+    # given the clients' sales table (cadastro's demo) with its own warehouse
+    armazem = Armazem.objects.create(codigo="CD-GRU", descricao="CD Guarulhos")
+    tabela = TabelaVenda.objects.create(codigo="TAB-SE", descricao="Sudeste", armazem=armazem)
+    # when the catalogue is generated
+    gerar_produtos(20)
+    # then every product can be sold from that table: a price in it, stock in its warehouse
+    assert PrecoLista.objects.filter(tabela=tabela).count() == 20
+    em_estoque = Estoque.objects.filter(armazem=armazem, quantidade__gte=50)
+    assert em_estoque.values("produto").distinct().count() == 20
+
+
 def test_rodar_de_novo_acrescenta_sem_colidir():
     gerar_produtos(30)
     gerar_produtos(30, semente=7)

@@ -18,6 +18,7 @@ from cadastro.indicadores import Periodo
 from cadastro.models import Cliente
 from contas.models import Usuario
 from produtos.models import PrecoLista
+from vendas.calculo import Calculo
 from vendas.constants import IndicadorVenda, ResultadoEtapa, StatusPedido, TipoEventoPedido
 from vendas.models import EtapaFunil, MetaVenda, MotivoPerda, Oportunidade, Pedido, PedidoEvento
 from vendas.services.oportunidades import (
@@ -73,30 +74,34 @@ def _registros() -> int:
     return criados
 
 
+def _digitar_itens(calculo: Calculo, ator: Usuario) -> Calculo:
+    """1-3 priced products typed into the order or quote through the services."""
+    precos = list(PrecoLista.objects.select_related("produto").order_by("pk")[:60])
+    for preco in RNG.sample(precos, k=min(len(precos), RNG.randint(1, 3))):
+        produto = preco.produto
+        multiplo = produto.multiplo_venda or Decimal(1)
+        calculo = item_adicionar(
+            pedido_id=calculo.pedido.pk, versao=calculo.pedido.versao, produto=produto,
+            quantidade=multiplo * RNG.randint(2, 20), novo_preco=preco.preco, ator=ator,
+        )  # fmt: skip
+    return calculo
+
+
 def _vender(cliente: Cliente, ator: Usuario, oportunidade: Oportunidade | None) -> bool:
     """An order of 1-3 priced products, typed through the services and sent.
 
-    The demo catalogue prices only the default table and stocks other warehouses than the
-    clients' tables use, so most demo orders have blocking problems: those are recorded as
-    sent anyway (as if imported already invoiced from the ERP), with a `demo` event, so the
-    indicators have something to show. Never do this outside demo data.
+    The demo catalogue prices the clients' tables and stocks their warehouses, so most demo
+    orders go out through `pedido_enviar`. One still blocked (p.ex. below the minimum value)
+    is recorded as sent anyway (as if imported already invoiced from the ERP), with a `demo`
+    event, so the indicators have something to show. Never do this outside demo data.
     """
-    precos = list(PrecoLista.objects.select_related("produto").order_by("pk")[:60])
-    if not precos:
+    if not PrecoLista.objects.exists():
         return False
     try:
         with transaction.atomic():
             dados = {"oportunidade_id": oportunidade.pk} if oportunidade else None
             calculo = pedido_criar(cliente_id=cliente.pk, ator=ator, dados=dados)
-            for preco in RNG.sample(precos, k=RNG.randint(1, 3)):
-                produto = preco.produto
-                multiplo = produto.multiplo_venda or Decimal(1)
-                calculo = item_adicionar(
-                    pedido_id=calculo.pedido.pk, versao=calculo.pedido.versao, produto=produto,
-                    quantidade=multiplo * RNG.randint(2, 20), novo_preco=preco.preco,
-                    ator=ator,
-                )  # fmt: skip
-            pedido = calculo.pedido
+            pedido = _digitar_itens(calculo, ator).pedido
             try:
                 with transaction.atomic():
                     pedido_enviar(pedido_id=pedido.pk, versao=pedido.versao, ator=ator)
@@ -169,7 +174,10 @@ class Command(BaseCommand):
                             motivo_perda_id=RNG.choice(motivos).pk if passo == "PERDA" else None,
                         )
                     if codigo in ("PROPO", "NEGOC"):
-                        oportunidade_criar_orcamento(oportunidade_id=oportunidade.pk, ator=rep)
+                        _digitar_itens(
+                            oportunidade_criar_orcamento(oportunidade_id=oportunidade.pk, ator=rep),
+                            rep,
+                        )
                         orcamentos += 1
             except (ErroOportunidade, ErroPedido) as erro:
                 self.stderr.write(f"Oportunidade não criada: {erro}")
