@@ -5,13 +5,16 @@ them is ignored), except `versao`, which is the version the user saw (optimistic
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
 from produtos.models import Lote, Produto
 from vendas.constants import TipoDocumento
 from vendas.models import MotivoCancelamento, Pedido
+
+if TYPE_CHECKING:
+    from contas.models import Usuario
 
 CAMPOS_CABECALHO = (
     "condicao_pagamento",
@@ -28,7 +31,9 @@ CAMPOS_CABECALHO = (
 )
 
 
-def _decimal(rotulo: str, *, minimo: str | None = "0", maximo: str | None = None, **kw: Any):
+def _decimal(
+    rotulo: str, *, minimo: str | None = "0", maximo: str | None = None, **kw: Any
+) -> forms.DecimalField:
     return forms.DecimalField(
         label=rotulo,
         localize=True,
@@ -36,6 +41,15 @@ def _decimal(rotulo: str, *, minimo: str | None = "0", maximo: str | None = None
         max_value=Decimal(maximo) if maximo is not None else None,
         **kw,
     )
+
+
+def _modelo(form: forms.BaseForm, nome: str) -> forms.ModelChoiceField[Any]:
+    """The model choice field `nome` of `form`, to set its queryset or empty label per form
+    (`form.fields` is typed as plain fields)."""
+    campo = form.fields[nome]
+    if not isinstance(campo, forms.ModelChoiceField):
+        raise TypeError(f"{type(form).__name__}.{nome} não é um ModelChoiceField.")
+    return campo
 
 
 class VersaoForm(forms.Form):
@@ -107,7 +121,7 @@ class ItemAlterarForm(VersaoForm):
 
     def __init__(self, *args: Any, produto_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lote"].queryset = Lote.objects.filter(produto_id=produto_id)
+        _modelo(self, "lote").queryset = Lote.objects.filter(produto_id=produto_id)
 
     def dados_alterados(self) -> dict[str, Any]:
         dados = {}
@@ -164,17 +178,17 @@ from vendas.models import EtapaFunil, MotivoPerda, Oportunidade, OrigemPedido  #
 class OportunidadeForm(forms.ModelForm):
     """Create (with client and first stage) or edit (with the version seen) an opportunity."""
 
-    cliente = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]  # set in __init__: the user's clients only
+    cliente: forms.ModelChoiceField[Cliente] = forms.ModelChoiceField(
+        queryset=None,  # set in __init__: the user's clients only
         widget=forms.HiddenInput,
         error_messages={
             "required": "Escolha o cliente (digite o nome ou o CPF/CNPJ e selecione).",
             "invalid_choice": "Cliente não encontrado na sua carteira.",
         },
     )
-    etapa = forms.ModelChoiceField(
+    etapa: forms.ModelChoiceField[EtapaFunil] = forms.ModelChoiceField(
         label="Etapa inicial",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         empty_label=None,
     )
     valor_estimado = _decimal("Valor estimado (R$)", max_digits=14, decimal_places=2)
@@ -201,7 +215,7 @@ class OportunidadeForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["origem"].queryset = OrigemPedido.objects.filter(ativo=True)
+        _modelo(self, "origem").queryset = OrigemPedido.objects.filter(ativo=True)
         if self.instance.pk:
             del self.fields["cliente"]
             del self.fields["etapa"]
@@ -209,8 +223,8 @@ class OportunidadeForm(forms.ModelForm):
             self.fields["versao"].initial = self.instance.versao
         else:
             del self.fields["versao"]
-            self.fields["cliente"].queryset = Cliente.objects.visiveis_para(user)
-            self.fields["etapa"].queryset = EtapaFunil.objects.filter(
+            _modelo(self, "cliente").queryset = Cliente.objects.visiveis_para(user)
+            _modelo(self, "etapa").queryset = EtapaFunil.objects.filter(
                 ativo=True, resultado=ResultadoEtapa.ABERTA
             )
 
@@ -220,35 +234,35 @@ class OportunidadeForm(forms.ModelForm):
 
 
 class MoverEtapaForm(VersaoForm):
-    etapa = forms.ModelChoiceField(
+    etapa: forms.ModelChoiceField[EtapaFunil] = forms.ModelChoiceField(
         label="Mover para",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         empty_label=None,
         error_messages={"invalid_choice": "Etapa não encontrada ou inativa."},
     )
-    motivo_perda = forms.ModelChoiceField(
+    motivo_perda: forms.ModelChoiceField[MotivoPerda] = forms.ModelChoiceField(
         label="Motivo da perda",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         required=False,
         empty_label="(se perdida)",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["etapa"].queryset = EtapaFunil.objects.filter(ativo=True)
-        self.fields["motivo_perda"].queryset = MotivoPerda.objects.filter(ativo=True)
+        _modelo(self, "etapa").queryset = EtapaFunil.objects.filter(ativo=True)
+        _modelo(self, "motivo_perda").queryset = MotivoPerda.objects.filter(ativo=True)
 
 
 class ReabrirForm(VersaoForm):
-    etapa = forms.ModelChoiceField(
+    etapa: forms.ModelChoiceField[EtapaFunil] = forms.ModelChoiceField(
         label="Reabrir na etapa",
-        queryset=None,  # type: ignore[arg-type]
+        queryset=None,
         empty_label=None,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["etapa"].queryset = EtapaFunil.objects.filter(
+        _modelo(self, "etapa").queryset = EtapaFunil.objects.filter(
             ativo=True, resultado=ResultadoEtapa.ABERTA
         )
 
@@ -258,6 +272,7 @@ class ReabrirForm(VersaoForm):
 # carrying them is ignored (the services assign them). `versao` is the version the user saw.
 
 from cadastro.models import TabelaVenda  # noqa: E402
+from vendas.constants import StatusContrato  # noqa: E402
 from vendas.models import (  # noqa: E402
     ClienteEntregaContrato,
     CondicaoPagamento,
@@ -296,13 +311,14 @@ class ContratoForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for campo in ("modalidade", "condicao_pagamento", "tabela_venda"):
-            self.fields[campo].empty_label = "—"
-        self.fields["modalidade"].queryset = ModalidadeContrato.objects.filter(ativo=True)
-        self.fields["condicao_pagamento"].queryset = CondicaoPagamento.objects.filter(ativo=True)
-        self.fields["tabela_venda"].queryset = TabelaVenda.objects.filter(ativo=True)
+            _modelo(self, campo).empty_label = "—"
+        _modelo(self, "modalidade").queryset = ModalidadeContrato.objects.filter(ativo=True)
+        _modelo(self, "condicao_pagamento").queryset = CondicaoPagamento.objects.filter(ativo=True)
+        _modelo(self, "tabela_venda").queryset = TabelaVenda.objects.filter(ativo=True)
 
     def clean(self) -> dict[str, Any]:
-        dados = super().clean()
+        super().clean()
+        dados = self.cleaned_data
         inicio, fim = dados.get("vigencia_inicio"), dados.get("vigencia_fim")
         if inicio and fim and fim < inicio:
             self.add_error("vigencia_fim", "O fim da vigência não pode ser anterior ao início.")
@@ -319,13 +335,13 @@ class ContratoNovoForm(ContratoForm):
 
 
 class StatusContratoForm(VersaoForm):
-    status = forms.ChoiceField(choices=Contrato._meta.get_field("status").choices)
+    status = forms.ChoiceField(choices=StatusContrato.choices)  # Contrato.status's choices
     motivo = forms.CharField(label="Motivo", required=False, max_length=500)
 
 
 class ItemContratoForm(VersaoForm):
-    produto = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+    produto: forms.ModelChoiceField[Produto] = forms.ModelChoiceField(
+        queryset=None,
         widget=forms.HiddenInput,
         error_messages={"required": "Escolha o produto na pesquisa."},
     )
@@ -336,7 +352,7 @@ class ItemContratoForm(VersaoForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["produto"].queryset = Produto.objects.filter(ativo=True)
+        _modelo(self, "produto").queryset = Produto.objects.filter(ativo=True)
 
 
 class ItemContratoAlterarForm(VersaoForm):
@@ -354,33 +370,41 @@ class ItemContratoAlterarForm(VersaoForm):
         )  # fmt: skip
 
 
+class _ItemContratoCampo(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ItemContrato) -> str:
+        return f"{obj.sequencia} – {obj.produto.codigo} {obj.produto.descricao}"
+
+
+class _EntregaContratoCampo(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ClienteEntregaContrato) -> str:
+        return obj.cliente.nome
+
+
 class ProgramacaoContratoForm(VersaoForm):
-    item = forms.ModelChoiceField(
-        label="Item", queryset=None, empty_label="Escolha o item",  # type: ignore[arg-type]
+    item = _ItemContratoCampo(
+        label="Item", queryset=None, empty_label="Escolha o item",
         error_messages={"required": "Escolha o item do contrato."},
     )  # fmt: skip
-    data = _data("Data")
+    # A field named "data" shadows BaseForm.data for mypy only: the form metaclass takes the
+    # declared fields off the class, so `self.data` stays the submitted data.
+    data = _data("Data")  # type: ignore[assignment]
     quantidade = _decimal("Quantidade", minimo="0.001", max_digits=14, decimal_places=3)
-    tipo = forms.ModelChoiceField(
-        label="Tipo", queryset=None, required=False, empty_label="—",  # type: ignore[arg-type]
+    tipo: forms.ModelChoiceField[TipoProgramacao] = forms.ModelChoiceField(
+        label="Tipo", queryset=None, required=False, empty_label="—",
     )  # fmt: skip
-    cliente_entrega = forms.ModelChoiceField(
-        label="Cliente de entrega", queryset=None, required=False,  # type: ignore[arg-type]
+    cliente_entrega = _EntregaContratoCampo(
+        label="Cliente de entrega", queryset=None, required=False,
         empty_label="O cliente do contrato",
     )  # fmt: skip
 
     def __init__(self, *args: Any, contrato: Contrato, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        item = self.fields["item"]
-        item.queryset = ItemContrato.objects.filter(contrato=contrato).select_related("produto")
-        item.label_from_instance = lambda i: (
-            f"{i.sequencia} – {i.produto.codigo} {i.produto.descricao}"
-        )
-        self.fields["tipo"].queryset = TipoProgramacao.objects.filter(ativo=True)
-        entrega = self.fields["cliente_entrega"]
+        _modelo(self, "item").queryset = ItemContrato.objects.filter(
+            contrato=contrato
+        ).select_related("produto")
+        _modelo(self, "tipo").queryset = TipoProgramacao.objects.filter(ativo=True)
         entregas = ClienteEntregaContrato.objects.filter(contrato=contrato)
-        entrega.queryset = entregas.select_related("cliente")
-        entrega.label_from_instance = lambda e: e.cliente.nome
+        _modelo(self, "cliente_entrega").queryset = entregas.select_related("cliente")
 
 
 class EntregaContratoForm(VersaoForm):
@@ -402,18 +426,20 @@ class ContatoContratoForm(forms.ModelForm):
 
 
 class GerarPedidoContratoForm(VersaoForm):
-    programacoes = forms.ModelMultipleChoiceField(
-        queryset=None,  # type: ignore[arg-type]
-        error_messages={
-            "required": "Marque ao menos uma programação prevista para gerar o pedido.",
-            "invalid_choice": "Programação não encontrada ou já atendida.",
-            "invalid_pk_value": "Programação inválida.",
-        },
+    programacoes: forms.ModelMultipleChoiceField[ProgramacaoContrato] = (
+        forms.ModelMultipleChoiceField(
+            queryset=None,
+            error_messages={
+                "required": "Marque ao menos uma programação prevista para gerar o pedido.",
+                "invalid_choice": "Programação não encontrada ou já atendida.",
+                "invalid_pk_value": "Programação inválida.",
+            },
+        )
     )
 
     def __init__(self, *args: Any, contrato: Contrato, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programacoes"].queryset = ProgramacaoContrato.objects.filter(
+        _modelo(self, "programacoes").queryset = ProgramacaoContrato.objects.filter(
             item__contrato=contrato
         )
 
@@ -428,7 +454,8 @@ MODOS_PEDIDO = (("simplificado", "Simplificado"), ("avancado", "Avançado"))
 class ParteProgramacaoForm(forms.Form):
     """One part of an item's schedule; a row left empty is ignored, "remover" drops it."""
 
-    data = forms.DateField(
+    # Shadows BaseForm.data for mypy only (see ProgramacaoContratoForm.data).
+    data = forms.DateField(  # type: ignore[assignment]
         label="Data",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -511,6 +538,11 @@ def texto_meta(meta: MetaVenda) -> str:
     )
 
 
+class _RepresentanteCampo(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Usuario) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class MetaVendaForm(forms.ModelForm):
     """A sales target of the user's company (Supervisor, Administrador).
 
@@ -521,9 +553,9 @@ class MetaVendaForm(forms.ModelForm):
     which to compare with.
     """
 
-    representante = forms.ModelChoiceField(
+    representante = _RepresentanteCampo(
         label="Representante",
-        queryset=MetaVenda.objects.none(),
+        queryset=None,  # set in __init__: the reps the user sets targets for
         required=False,
         error_messages={
             "invalid_choice": "Escolha um representante da sua equipe.",
@@ -560,10 +592,12 @@ class MetaVendaForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.empresa_id: int = user.empresa_id
         self.instance.empresa_id = user.empresa_id
-        self.fields["indicador"].choices = [("", "Escolha o indicador"), *IndicadorVenda.choices]
-        campo = self.fields["representante"]
+        indicador = self.fields["indicador"]  # the model field's: a choice field
+        if not isinstance(indicador, forms.ChoiceField):
+            raise TypeError("MetaVendaForm.indicador não é um ChoiceField.")
+        indicador.choices = [("", "Escolha o indicador"), *IndicadorVenda.choices]
+        campo = _modelo(self, "representante")
         campo.queryset = representantes_para_meta(user)
-        campo.label_from_instance = lambda u: u.get_full_name() or u.username
         if ve_toda_a_empresa(user):
             campo.empty_label = "Toda a empresa (meta da empresa)"
             campo.help_text = "Vazio: meta da empresa, comparada com o total da empresa."

@@ -97,7 +97,7 @@ ABAS_CONTRATO = (
     ("historico", "Histórico"),
 )
 # Button labels of each possible move (TRANSICOES_CONTRATO says which are allowed).
-ROTULOS_TRANSICAO = {
+ROTULOS_TRANSICAO: dict[str, str] = {
     StatusContrato.VIGENTE: "Tornar vigente",
     StatusContrato.SUSPENSO: "Suspender",
     StatusContrato.ENCERRADO: "Encerrar",
@@ -308,22 +308,23 @@ def _contexto(request: HttpRequest, contrato: Contrato, aba: str, **forms: Any) 
     if aba == "itens":
         itens = selectors.contrato_itens(contrato)
         edicao = forms.get("form_edicao_item")
-        for item in itens:
+        for item in itens:  # display attributes: each row's edit form, open or not
             if edicao is not None and edicao[0] == item.pk:
-                item.form = edicao[1]
-                item.aberto = True
+                item.form = edicao[1]  # type: ignore[attr-defined]
+                item.aberto = True  # type: ignore[attr-defined]
             else:
-                item.form = ItemContratoAlterarForm.de(item, versao)
+                item.form = ItemContratoAlterarForm.de(item, versao)  # type: ignore[attr-defined]
         ctx.update(
             itens=itens,
             form_item=forms.get("form_item") or ItemContratoForm(initial={"versao": versao}),
         )
     elif aba == "programacao":
         programacoes = selectors.contrato_programacoes(contrato)
+        vencidas = [p for p in programacoes if p.vencida]  # type: ignore[attr-defined]
         ctx.update(
             programacoes=programacoes,
             previstas=sum(1 for p in programacoes if p.status == StatusProgramacao.PREVISTA),
-            vencidas=sum(1 for p in programacoes if p.vencida),
+            vencidas=len(vencidas),
             form_programacao=forms.get("form_programacao")
             or ProgramacaoContratoForm(contrato=contrato, initial={"versao": versao}),
             form_gerar=forms.get("form_gerar"),
@@ -341,11 +342,11 @@ def _contexto(request: HttpRequest, contrato: Contrato, aba: str, **forms: Any) 
     elif aba == "contatos":
         contatos = selectors.contrato_contatos(contrato)
         edicao = forms.get("form_edicao_contato")
-        for c in contatos:
+        for c in contatos:  # display attributes, as the items'
             if edicao is not None and edicao[0] == c.pk:
-                c.form, c.aberto = edicao[1], True
+                c.form, c.aberto = edicao[1], True  # type: ignore[attr-defined]
             else:
-                c.form = ContatoContratoForm(
+                c.form = ContatoContratoForm(  # type: ignore[attr-defined]
                     instance=c, initial={"versao": versao}, auto_id=f"contato{c.pk}_%s"
                 )
         ctx.update(

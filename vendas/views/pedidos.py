@@ -191,8 +191,8 @@ def pedido_novo(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cliente_buscar(request: HttpRequest) -> HttpResponse:
     clientes = selectors.clientes_buscar(
-        user=request.user,
-        termo=request.GET.get("q", ""),  # type: ignore[arg-type]
+        user=request.user,  # type: ignore[arg-type]
+        termo=request.GET.get("q", ""),
     )
     return render(
         request,
@@ -477,7 +477,7 @@ def _acao_status(request: HttpRequest, pk: int, acao: str) -> HttpResponse:
     destino = reverse("vendas:pedido-detalhe", args=[pedido.pk])
     try:
         if acao == "enviar":
-            form = EnviarForm(request.POST)
+            form: VersaoForm = EnviarForm(request.POST)
             if not form.is_valid():
                 raise ErroPedido(_erros(form))
             envio = pedido_enviar(
@@ -638,7 +638,7 @@ def documento_progresso(request: HttpRequest, pk: int, documento: int) -> HttpRe
 @login_required
 @permission_required("vendas.view_pedido", raise_exception=True)
 @require_GET
-def documento_baixar(request: HttpRequest, pk: int, documento: int) -> HttpResponse:
+def documento_baixar(request: HttpRequest, pk: int, documento: int) -> FileResponse:
     """The PDF, only through the order's visibility (a colleague gets 404, as for the order)."""
     doc = selectors.documento_obter(user=request.user, pedido_id=pk, pk=documento)  # type: ignore[arg-type]
     if doc.status != StatusJob.PRONTO or not doc.arquivo:

@@ -18,7 +18,13 @@ from cadastro.models import Cliente
 from contas.models import Usuario
 from produtos.models import PrecoLista
 from vendas.constants import StatusContrato
-from vendas.models import CondicaoPagamento, Contrato, ModalidadeContrato, TipoProgramacao
+from vendas.models import (
+    CondicaoPagamento,
+    Contrato,
+    ItemContrato,
+    ModalidadeContrato,
+    TipoProgramacao,
+)
 from vendas.services.contratos import (
     ErroContrato,
     contato_contrato_incluir,
@@ -116,7 +122,7 @@ class Command(BaseCommand):
                 "observacoes": f"{MARCA}: preços fixos por 12 meses, reajuste pelo IPCA.",
             },
         )
-        itens = []
+        itens: list[ItemContrato] = []
         for n, (produto, preco) in enumerate(_produtos(principal, 3), start=1):
             item = item_contrato_adicionar(
                 contrato_id=contrato.pk, versao=contrato.versao + len(itens), produto=produto,
