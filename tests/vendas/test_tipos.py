@@ -61,3 +61,22 @@ def test_preco_promocional_pelo_preco_ou_pelo_percentual() -> None:
     assert selectors._preco_promocional(Promocao(percentual_desconto=D("10")), D("10")) == D("9.00")
     # a percentage over a product without a price has no price
     assert selectors._preco_promocional(Promocao(percentual_desconto=D("10")), None) is None
+
+
+def test_remover_anexo_sem_arquivo_nao_falha_depois_do_commit(
+    cenario: Cenario, settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """mypy: `FieldFile.name` is optional. A row without a file (an empty FileField) used to
+    queue `storage.delete("")`, which raises ValueError once the removal had committed."""
+    from vendas.models import AnexoPedido
+    from vendas.services.anexos import anexo_remover
+
+    settings.MEDIA_ROOT = tmp_path
+    pedido = criar_pedido(cenario, [(cenario.lampada, "1")])
+    anexo = AnexoPedido.objects.create(
+        pedido=pedido, arquivo="", nome_original="perdido.pdf", tamanho=0,
+        tipo_conteudo="application/pdf", enviado_por=cenario.dono,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        anexo_remover(pedido_id=pedido.pk, anexo_id=anexo.pk, ator=cenario.dono)
+    assert not AnexoPedido.objects.filter(pk=anexo.pk).exists()

@@ -117,7 +117,8 @@ def anexo_incluir(
             tamanho=anexo.tamanho,
         )
     except Exception:
-        storage.delete(guardado)
+        if guardado:  # the name storage.save gave (a FieldFile's name is typed optional)
+            storage.delete(guardado)
         raise
     return anexo
 
@@ -165,5 +166,6 @@ def anexo_remover(*, pedido_id: int, anexo_id: int, ator: Usuario) -> Pedido:
     dados = {"anexo": anexo.pk, "nome": anexo.nome_original, "descricao": anexo.descricao}
     anexo.delete()
     _evento(pedido, TipoEventoPedido.ANEXO_REMOVIDO, ator, **dados)
-    transaction.on_commit(lambda: storage.delete(nome))
+    if nome:  # a row without a file (none through anexo_incluir) has nothing to delete
+        transaction.on_commit(lambda: storage.delete(nome))
     return pedido
