@@ -91,7 +91,7 @@ def anexo_remover_view(request: HttpRequest, pk: int, anexo: int) -> HttpRespons
 @login_required
 @permission_required("vendas.view_pedido", raise_exception=True)
 @require_GET
-def anexo_baixar(request: HttpRequest, pk: int, anexo: int) -> HttpResponse:
+def anexo_baixar(request: HttpRequest, pk: int, anexo: int) -> FileResponse:
     """The file, only for who sees the order, always as a download: a browser never renders
     an uploaded HTML/SVG/PDF inline under our origin."""
     pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ to fix, and the suggestions for what was added.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -197,7 +198,7 @@ def _partes_catalogo(
     incluidos: int,
     recusadas: list[LinhaRecusada],
     linhas: list[Linha],
-    kits: list[str] = (),
+    kits: Sequence[str] = (),
 ) -> str:
     """The catalogue's out-of-band parts of an inclusion answer."""
     produtos = list(dict.fromkeys(linha.produto.pk for linha in linhas))

@@ -167,10 +167,10 @@ def programacao_item(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     pode_alterar = _pode_alterar(request, pedido)
     if request.method == "GET":
         itens = selectors.pedido_itens(pedido)
-        partes = [p for p in selectors.pedido_programacoes(pedido) if p.item_id == registro.pk]
+        programadas = [p for p in selectors.pedido_programacoes(pedido) if p.item_id == registro.pk]
         ctx = _contexto_programacao(pedido, itens, pode_alterar, editando=registro)
         if pode_alterar and registro.status == StatusItem.ATIVO:
-            ctx["formset"] = _formset_inicial(registro, partes)
+            ctx["formset"] = _formset_inicial(registro, programadas)
         else:
             ctx["mensagem"] = f"O item {registro.sequencia} não pode ser programado agora."
             ctx["erro"] = True
