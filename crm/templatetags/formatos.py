@@ -8,6 +8,7 @@ from django import template
 from django.utils.formats import number_format
 
 from crm.documentos import formatar_cep, formatar_documento, formatar_fone
+from crm.money import arredondar
 
 register = template.Library()
 
@@ -29,13 +30,17 @@ def fone(valor: str | None) -> str:
 
 @register.filter
 def brl(valor: object) -> str:
-    """R$ 1.234,56 (always 2 places, pt-BR separators)."""
+    """R$ 1.234,56 (always 2 places, pt-BR separators). A value with more places (a 4-place
+    list price, a weighted estimate) is rounded half-up (`crm.money.arredondar`): Django's
+    number_format cuts the extra places, so R$ 5,129 showed as R$ 5,12."""
     if valor is None or valor == "":
         return ""
     try:
         numero = Decimal(str(valor))
     except InvalidOperation:
         return str(valor)
+    if numero.is_finite():
+        numero = arredondar(numero)
     return f"R$ {number_format(numero, 2, use_l10n=True, force_grouping=True)}"
 
 
