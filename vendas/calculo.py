@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.db import connection
@@ -199,6 +200,7 @@ class _DoProduto:
     cotas: dict[int, Decimal] = field(default_factory=dict)
 
 
+@cache
 def _subconsultas_do_produto() -> dict[str, str]:
     """SQL of `_produtos`' per-product subqueries, built once from the models' metadata
     (quoted identifiers; every value is a bound parameter). Plain SQL rather than ORM
@@ -261,9 +263,6 @@ def _subconsultas_do_produto() -> dict[str, str]:
     }
 
 
-_SUBCONSULTAS: list[dict[str, str]] = []
-
-
 def _sql(sql: str, parametros: list[Any]) -> RawSQL:
     """One of `_subconsultas_do_produto` as an annotation; the value comes as the driver reads
     it (Decimal, date, list). The SQL is ours (identifiers from the models), values are bound
@@ -277,9 +276,7 @@ def _produtos(pedido: Pedido, produto_ids: set[int]) -> tuple[dict[int, Produto]
     Each subquery reads at most one row per product (prices never overlap in time per table
     or client; one cost per product and date; one stock row per product, warehouse and unit)
     through the index on its key."""
-    if not _SUBCONSULTAS:
-        _SUBCONSULTAS.append(_subconsultas_do_produto())
-    sql = _SUBCONSULTAS[0]
+    sql = _subconsultas_do_produto()
     data = pedido.data
     anotacoes: dict[str, Any] = {
         "_calculo_preco_cliente": _sql(sql["preco_cliente"], [pedido.cliente_id, data, data]),
@@ -363,8 +360,13 @@ def _tipo_array(campo: Any) -> str:
     return tipo
 
 
-def _colunas_gravacao() -> list[tuple[str, str, str, bool]]:
-    """(attname, column, array type, is json) of the computed columns, resolved once."""
+@cache
+def _colunas_gravacao() -> tuple[tuple[str, str, str, bool], ...]:
+    """(attname, column, array type, is json) of the computed columns, resolved once.
+
+    This and the other `@cache`d builders below are filled on first use (they need the
+    connection's quoting), atomically per call: two threads' first recalculations at the
+    same time may both build them, never a half-built or doubled one."""
     colunas: list[tuple[str, str, str, bool]] = []
     for nome in CAMPOS_CALCULADOS_ITEM:
         # Concrete fields of the item, so attname and column are set (see `col` above).
@@ -377,21 +379,16 @@ def _colunas_gravacao() -> list[tuple[str, str, str, bool]]:
                 campo.get_internal_type() == "JSONField",
             )
         )
-    return colunas
+    return tuple(colunas)
 
 
-_COLUNAS: list[tuple[str, str, str, bool]] = []
-_SQL_GRAVAR: list[str] = []
-
-
+@cache
 def _sql_gravar() -> str:
     """The UPDATE of `gravar_itens`, built once from the model's metadata (quoted identifiers;
     every value is a bound parameter)."""
-    if not _COLUNAS:
-        _COLUNAS.extend(_colunas_gravacao())
     q = connection.ops.quote_name
-    simples = [(c, tipo) for _a, c, tipo, json_ in _COLUNAS if not json_]
-    jsons = [c for _a, c, _t, json_ in _COLUNAS if json_]
+    simples = [(c, tipo) for _a, c, tipo, json_ in _colunas_gravacao() if not json_]
+    jsons = [c for _a, c, _t, json_ in _colunas_gravacao() if json_]
     nomes = ", ".join(q(c) for c in ("id", *(c for c, _t in simples)))
     arrays = ", ".join(f"%s::{tipo}[]" for tipo in ("bigint", *(t for _c, t in simples)))
     # The JSON columns travel as ONE JSON array per column (element n = item n).
@@ -437,11 +434,9 @@ def gravar_itens(itens: list[ItemPedido]) -> None:
     """
     if not itens:
         return
-    if not _SQL_GRAVAR:
-        _SQL_GRAVAR.append(_sql_gravar())
     parametros: list[str] = [_array_texto([item.id for item in itens])]
     jsons: list[str] = []
-    for attname, _coluna, tipo, json_ in _COLUNAS:
+    for attname, _coluna, tipo, json_ in _colunas_gravacao():
         valores = [getattr(item, attname) for item in itens]
         if json_:
             jsons.append(json.dumps(valores))
@@ -451,19 +446,17 @@ def gravar_itens(itens: list[ItemPedido]) -> None:
             parametros.append(_array_texto(valores))
     # The placeholders of the SET clause (JSON columns) come before those of FROM.
     with connection.cursor() as cursor:
-        cursor.execute(_SQL_GRAVAR[0], [*jsons, *parametros])
+        cursor.execute(_sql_gravar(), [*jsons, *parametros])
 
 
 def _estado(item: ItemPedido) -> tuple[Any, ...]:
     """The stored results of an item, to tell whether a recalculation changed them."""
-    if not _ESTADO:
-        if not _COLUNAS:
-            _COLUNAS.extend(_colunas_gravacao())
-        _ESTADO.append(operator.attrgetter(*(attname for attname, _c, _t, _j in _COLUNAS)))
-    return _ESTADO[0](item)
+    return _leitor_de_estado()(item)
 
 
-_ESTADO: list[Callable[[ItemPedido], tuple[Any, ...]]] = []
+@cache
+def _leitor_de_estado() -> Callable[[ItemPedido], tuple[Any, ...]]:
+    return operator.attrgetter(*(attname for attname, _c, _t, _j in _colunas_gravacao()))
 
 
 # --- the calculation ---------------------------------------------------------------------

@@ -58,6 +58,7 @@ from django.db.models.lookups import GreaterThan
 
 from cadastro.indicadores import Avaliacao, Periodo, percentual
 from crm.graficos import Grafico, Item, barras_horizontais
+from crm.money import arredondar
 from produtos.models import ProdutoComplementar
 from vendas.constants import (
     IndicadorVenda,
@@ -120,7 +121,7 @@ COMO_CALCULADO: dict[str, str] = {
 
 
 def _soma(valor: Decimal | None) -> Decimal:
-    return (valor or ZERO).quantize(CENTAVO)
+    return arredondar(valor or ZERO)
 
 
 def _nome(primeiro: str | None, ultimo: str | None, usuario: str | None) -> str:

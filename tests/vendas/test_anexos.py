@@ -105,6 +105,19 @@ def test_remover_so_quem_enviou_ou_supervisor(cenario, quem, pode):
     assert os.path.exists(caminho)  # removed only once the transaction commits
 
 
+@pytest.mark.parametrize("status", [StatusPedido.ENVIADO, StatusPedido.CANCELADO])
+def test_anexo_de_pedido_enviado_ou_cancelado_fica(client, cenario, status):
+    # given an attachment on an order that was then sent (or cancelled)
+    pedido = criar_pedido(cenario, [(cenario.lampada, "1")])
+    anexo = anexo_incluir(pedido_id=pedido.pk, arquivo=_pdf(), ator=cenario.dono)
+    Pedido.objects.filter(pk=pedido.pk).update(status=status)
+    # when its sender tries to remove it
+    with pytest.raises(ErroPedido, match="não podem ser removidos"):
+        anexo_remover(pedido_id=pedido.pk, anexo_id=anexo.pk, ator=cenario.dono)
+    # then it stays
+    assert AnexoPedido.objects.filter(pk=anexo.pk).exists()
+
+
 def test_remocao_apaga_o_arquivo_depois_do_commit(cenario, django_capture_on_commit_callbacks):
     import os
 
@@ -195,7 +208,10 @@ def test_remover_pela_tela_botao_so_para_quem_pode(client, cenario):
     client.force_login(cenario.pessoas.usuarios["sac"])
     assert url_remover not in client.get(detalhe).content.decode()
     resp = client.post(url_remover, HTTP_HX_REQUEST="true")
-    assert "Só quem enviou" in resp.content.decode()
+    assert resp.status_code == 403  # SAC only reads orders
+    client.force_login(cenario.pessoas.usuarios["colega"])
+    resp = client.post(url_remover, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 404  # a colleague does not see the order
     client.force_login(cenario.dono)
     assert url_remover in client.get(detalhe).content.decode()
     resp = client.post(url_remover, HTTP_HX_REQUEST="true")

@@ -71,6 +71,10 @@ def validar_anexo(arquivo: UploadedFile) -> tuple[str, str]:
     return nome, tipo
 
 
+# A sent, cancelled or converted document keeps its attachments as they were.
+FINAIS = frozenset({StatusPedido.ENVIADO, StatusPedido.CANCELADO, StatusPedido.CONVERTIDO})
+
+
 def _pedido(pedido_id: int, ator: Usuario) -> Pedido:
     pedido = (
         Pedido.objects.visiveis_para(ator)
@@ -162,6 +166,11 @@ def anexo_remover(*, pedido_id: int, anexo_id: int, ator: Usuario) -> Pedido:
         raise ErroPedido("Anexo não encontrado neste pedido.")
     if not pode_remover_anexo(anexo, ator):
         raise ErroPedido("Só quem enviou o anexo ou um supervisor pode removê-lo.")
+    if pedido.status in FINAIS:
+        raise ErroPedido(
+            f"O pedido está “{pedido.get_status_display()}”: os anexos ficam como registro e "
+            "não podem ser removidos."
+        )
     nome, storage = anexo.arquivo.name, anexo.arquivo.storage
     dados = {"anexo": anexo.pk, "nome": anexo.nome_original, "descricao": anexo.descricao}
     anexo.delete()

@@ -75,7 +75,7 @@ def anexo_incluir_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("vendas.view_pedido", raise_exception=True)
+@permission_required("vendas.delete_anexopedido", raise_exception=True)
 @require_POST
 def anexo_remover_view(request: HttpRequest, pk: int, anexo: int) -> HttpResponse:
     pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from crm.listas import ListaBaseView
+from crm.money import arredondar
 from crm.xlsx import Coluna
 from vendas import selectors
 from vendas.constants import ResultadoEtapa
@@ -122,7 +123,7 @@ class OportunidadeListaView(ListaBaseView):
             o.get_resultado_display(),
             o.valor_estimado,
             o.probabilidade,
-            o.valor_ponderado.quantize(Decimal("0.01")),
+            arredondar(o.valor_ponderado),
             o.previsao_fechamento,
             str(o.origem) if o.origem_id else None,
             str(o.motivo_perda) if o.motivo_perda_id else None,
@@ -190,7 +191,7 @@ def _quadro(request: HttpRequest, *, erro: str = "", sucesso: str = "") -> dict[
                 "cartoes": lista,
                 "quantidade": quantidade,
                 "soma": total.get("soma") or Decimal(0),
-                "ponderada": (total.get("ponderada") or Decimal(0)).quantize(Decimal("0.01")),
+                "ponderada": arredondar(total.get("ponderada") or Decimal(0)),
                 "ocultos": quantidade - len(lista),
             }
         )
