@@ -417,6 +417,39 @@ def test_gerar_pedido_usa_os_servicos_de_pedido_e_o_preco_contratado(cenario):
         )  # fmt: skip
 
 
+def test_pedido_cancelado_devolve_as_programacoes_ao_contrato(cenario):
+    from vendas.services import pedido_cancelar
+
+    # given an order generated from two schedulings of a contract
+    contrato = novo_contrato(cenario, [(cenario.lampada, "100", "17.50")], vigente=True)
+    item = contrato.itens.get()
+    p1 = _programar(cenario, contrato, item, "10")
+    p2 = _programar(cenario, contrato, item, "5", data=HOJE() + dt.timedelta(days=3))
+    pedido = contrato_gerar_pedido(
+        contrato_id=contrato.pk, versao=_versao(contrato), programacao_ids=[p1.pk, p2.pk],
+        ator=cenario.dono,
+    )  # fmt: skip
+    pedido = Pedido.objects.get(pk=pedido.pk)
+    # when the order is cancelled
+    pedido_cancelar(pedido_id=pedido.pk, versao=pedido.versao, ator=cenario.dono,
+                    motivo="Cliente adiou a entrega")  # fmt: skip
+    # then the schedulings are due again, the contract says why, the order says which
+    for p in (p1, p2):
+        p.refresh_from_db()
+        assert (p.status, p.pedido_id) == (StatusProgramacao.PREVISTA, None)
+    evento = EventoContrato.objects.filter(contrato=contrato).first()
+    assert evento.tipo == TipoEventoContrato.PROGRAMACAO_ALTERADA
+    assert evento.dados["pedido_cancelado"] == pedido.numero
+    cancelado = PedidoEvento.objects.get(pedido=pedido, tipo=TipoEventoPedido.CANCELADO)
+    assert sorted(cancelado.dados["programacoes_contrato_liberadas"]) == sorted([p1.pk, p2.pk])
+    # and a new order can be generated for them
+    novo = contrato_gerar_pedido(
+        contrato_id=contrato.pk, versao=_versao(contrato), programacao_ids=[p1.pk, p2.pk],
+        ator=cenario.dono,
+    )  # fmt: skip
+    assert novo.pk != pedido.pk
+
+
 def test_gerar_pedido_para_o_cliente_de_entrega(cenario):
     from cadastro.models import Endereco
 

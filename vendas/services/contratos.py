@@ -855,3 +855,33 @@ def contrato_gerar_pedido(
         ],
     )
     return pedido
+
+
+def programacoes_liberar_do_pedido(*, pedido: Pedido, ator: Usuario) -> list[int]:
+    """An order generated from a contract's schedulings was cancelled: those schedulings are
+    due again (back to PREVISTA, without the order), so the rep can generate a new order for
+    them; each contract touched records it. Called by `pedido_cancelar`, inside its
+    transaction (the order row is already locked)."""
+    programacoes = list(
+        ProgramacaoContrato.objects.select_for_update()
+        .filter(pedido=pedido, status=StatusProgramacao.ATENDIDA)
+        .select_related("item__contrato")
+        .order_by("pk")
+    )
+    if not programacoes:
+        return []
+    ids = [p.pk for p in programacoes]
+    ProgramacaoContrato.objects.filter(pk__in=ids).update(
+        status=StatusProgramacao.PREVISTA, pedido=None
+    )
+    contratos = {p.item.contrato_id: p.item.contrato for p in programacoes}
+    for contrato in contratos.values():
+        _evento(
+            contrato,
+            TipoEventoContrato.PROGRAMACAO_ALTERADA,
+            ator,
+            pedido_cancelado=pedido.numero,
+            programacoes=[p.pk for p in programacoes if p.item.contrato_id == contrato.pk],
+            status={"antes": "Atendida (pedido gerado)", "depois": "Prevista"},
+        )
+    return ids

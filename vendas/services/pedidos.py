@@ -628,7 +628,13 @@ def pedido_cancelar(*, pedido_id: int, versao: int, ator: Usuario, motivo: str) 
         decisao=DecisaoAprovacao.RETIRADA, decidido_por=ator, decidido_em=timezone.now()
     )
     Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status, atualizado_em=timezone.now())
-    _evento(pedido, TipoEventoPedido.CANCELADO, ator, motivo=motivo.strip())
+    from vendas.services.contratos import programacoes_liberar_do_pedido
+
+    liberadas = programacoes_liberar_do_pedido(pedido=pedido, ator=ator)
+    _evento(
+        pedido, TipoEventoPedido.CANCELADO, ator, motivo=motivo.strip(),
+        **({"programacoes_contrato_liberadas": liberadas} if liberadas else {}),
+    )  # fmt: skip
     return pedido
 
 
