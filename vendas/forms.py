@@ -119,9 +119,14 @@ class ItemAlterarForm(VersaoForm):
     data_promessa = forms.DateField(label="Data de promessa", required=False)
     lote = forms.ModelChoiceField(queryset=Lote.objects.none(), required=False)
 
-    def __init__(self, *args: Any, produto_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, produto_id: int, armazem_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _modelo(self, "lote").queryset = Lote.objects.filter(produto_id=produto_id)
+        # Only the product's lots in the order's warehouse (none without a warehouse).
+        _modelo(self, "lote").queryset = (
+            Lote.objects.filter(produto_id=produto_id, armazem_id=armazem_id)
+            if armazem_id
+            else Lote.objects.none()
+        )
 
     def dados_alterados(self) -> dict[str, Any]:
         dados = {}

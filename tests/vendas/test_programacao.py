@@ -301,6 +301,30 @@ def test_lotes_do_produto_no_armazem_por_validade(client, cenario):
     assert "disponível 50" in html
 
 
+def test_lote_de_outro_armazem_e_recusado_pelo_formulario(client, cenario):
+    from cadastro.models import Armazem
+    from produtos.models import Lote
+
+    # given a lot of the product in another warehouse than the order's
+    longe = Lote.objects.create(
+        produto=cenario.lampada, armazem=Armazem.objects.create(codigo="CD2", descricao="Recife"),
+        numero="L-LONGE", validade=dt.date(2027, 1, 1), quantidade=D("99"),
+    )  # fmt: skip
+    pedido = criar_pedido(cenario, [(cenario.lampada, "3")])
+    item = pedido.itens.get()
+    client.force_login(cenario.dono)
+    # when its id is posted as the item's lot
+    resp = client.post(
+        reverse("vendas:item-alterar", args=[pedido.pk, item.pk]),
+        {"lote": longe.pk, "versao": pedido.versao},
+        HTTP_HX_REQUEST="true",
+    )
+    # then the change is refused and the item keeps no lot
+    assert "escolha válida" in resp.content.decode()
+    item.refresh_from_db()
+    assert item.lote_id is None
+
+
 def test_escolher_lote_pela_tela_e_o_problema_de_lote_no_fechamento(client, cenario):
     from produtos.models import Lote
 

@@ -386,7 +386,9 @@ def item_alterar_view(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     registro = ItemPedido.objects.filter(pedido=pedido, pk=item).first()
     if registro is None:
         raise Http404
-    form = ItemAlterarForm(request.POST, produto_id=registro.produto_id)
+    form = ItemAlterarForm(
+        request.POST, produto_id=registro.produto_id, armazem_id=pedido.armazem_id
+    )
     if not form.is_valid():
         return _recusa(request, f"Item {registro.sequencia}: {_erros(form)}")
     try:
