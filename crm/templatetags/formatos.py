@@ -60,3 +60,16 @@ def milhar(valor: Decimal | float | str | None) -> str:
     if valor is None:
         return ""
     return number_format(valor, 0, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def css_texto(valor: object) -> str:
+    """Text for inside a CSS string ("…" in `content:`): every character but letters, digits
+    and a few harmless signs as a CSS hex escape (`&` → `\\26 `). `escapejs` is not it: CSS
+    does not read `\\u0026`, so "Silva & Filhos" printed as "Silva u0026 Filhos"."""
+    from django.utils.safestring import mark_safe
+
+    texto = "" if valor is None else str(valor)
+    seguros = " .,-/()ºª"
+    saida = "".join(c if c.isalnum() or c in seguros else f"\\{ord(c):x} " for c in texto)
+    return mark_safe(saida)  # noqa: S308 — only alphanumerics, safe signs and hex escapes

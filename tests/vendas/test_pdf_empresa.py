@@ -62,3 +62,25 @@ def test_arquivo_do_logo_sumiu_volta_ao_padrao(cenario):
     empresa.logo.name = "contas/logos/nao-existe.png"
     empresa.save(update_fields=["logo"])
     assert "data:image/svg+xml;base64," in _html(pedido)
+
+
+def test_rodape_imprime_o_nome_da_empresa_com_sinais(cenario, tmp_path):
+    import shutil
+    import subprocess
+
+    # given a company whose name has signs a CSS string must escape
+    pedido = criar_pedido(cenario, [(cenario.lampada, "3")])
+    empresa = pedido.empresa
+    empresa.nome = 'Silva & Filhos "Atacado" \\ Cia'
+    empresa.save(update_fields=["nome"])
+    # when the proposal is rendered
+    dados, _paginas = pdf.pdf(_html(pedido))
+    # then the footer (a CSS `content:` string) prints it as typed
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) ausente: rode `make sistema`")
+    arquivo = tmp_path / "proposta.pdf"
+    arquivo.write_bytes(dados)
+    texto = subprocess.run(
+        ["pdftotext", str(arquivo), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert 'Silva & Filhos "Atacado" \\ Cia · CNPJ' in texto
