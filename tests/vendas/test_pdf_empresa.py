@@ -83,4 +83,5 @@ def test_rodape_imprime_o_nome_da_empresa_com_sinais(cenario, tmp_path):
     texto = subprocess.run(
         ["pdftotext", str(arquivo), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert 'Silva & Filhos "Atacado" \\ Cia · CNPJ' in texto
+    # (once in the page header, once in the footer)
+    assert texto.count('Silva & Filhos "Atacado" \\ Cia · CNPJ') == 2, texto
