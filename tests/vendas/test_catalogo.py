@@ -162,6 +162,26 @@ def test_kit_pela_busca_desenha_todas_as_linhas_novas(client, cenario) -> None:
     assert not any(f'id="item-{i.pk}"' in html for i in pedido.itens.filter(sequencia__lte=2))
 
 
+def test_kit_com_promocao_de_preco_fixo_explica_e_nao_inclui(cenario) -> None:
+    k = kit(cenario)
+    promo = promocao(cenario, k, preco=D("99.00"))
+    pedido = criar_pedido(cenario)
+    with pytest.raises(ErroPedido, match="promoção de preço fixo do kit não se aplica"):
+        incluir(cenario, pedido, [Linha(produto=k, quantidade=D("1"), promocao_id=promo.pk)])
+    assert not pedido.itens.exists()
+
+
+def test_kit_que_estoura_a_quantidade_de_um_item_e_recusado(cenario) -> None:
+    # given a kit of 1.000.000 screws per unit
+    k = kit(cenario, componentes=[(cenario.parafuso, "1000000")])
+    pedido = criar_pedido(cenario)
+    # when 100.000.000 kits are added (10^14 screws: more than an item holds)
+    with pytest.raises(ErroPedido, match="grande demais"):
+        incluir(cenario, pedido, [Linha(produto=k, quantidade=D("100000000"))])
+    # then nothing was inserted (no database error, no half order)
+    assert not pedido.itens.exists()
+
+
 def test_totais_do_kit_sao_a_soma_dos_componentes(cenario) -> None:
     # given the same components bought as a kit and one by one
     k = kit(cenario)

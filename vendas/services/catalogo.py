@@ -126,6 +126,12 @@ def _explodir_kits(linhas: list[Linha]) -> tuple[list[Linha], list[str]]:
                 continue
             kit = linha.produto
             kits[kit.codigo] = None
+            if linha.promocao_id is not None and linha.novo_preco is not None:
+                raise ErroPedido(
+                    f"O kit {kit.codigo} entra no pedido pelos componentes, cada um com o seu "
+                    "preço: a promoção de preço fixo do kit não se aplica a eles. Inclua o kit "
+                    "pela busca e dê o desconto nos itens."
+                )
             if linha.novo_preco is not None or linha.lote is not None:
                 raise ErroPedido(
                     f"O kit {kit.codigo} entra no pedido pelos componentes: novo preço e lote "
@@ -173,6 +179,12 @@ def itens_adicionar(
             raise ErroPedido(f"{prefixo}a quantidade deve ser maior que zero." if prefixo
                              else "A quantidade deve ser maior que zero.")  # fmt: skip
     expandidas, kits = _explodir_kits(_aplicar_promocoes(pedido, linhas))
+    for linha in expandidas:
+        if linha.quantidade >= _LIMITE_QTD:
+            raise ErroPedido(
+                f"{linha.produto.codigo}: a quantidade {_texto(linha.quantidade)} é grande "
+                "demais para um item (kit × componente?). Reduza a quantidade."
+            )
     ultima = ItemPedido.objects.filter(pedido=pedido).aggregate(m=Max("sequencia"))["m"] or 0
     itens = ItemPedido.objects.bulk_create(
         ItemPedido(
