@@ -31,7 +31,9 @@ from defusedxml.ElementTree import fromstring as xml_seguro
 
 MB = 1024 * 1024
 
-Motivo = Literal["tamanho", "formato", "xls", "macro", "bomba", "adulterado", "dtd"]
+Motivo = Literal[
+    "tamanho", "formato", "xls", "macro", "bomba", "adulterado", "dtd", "vazio", "tipo"
+]
 
 MENSAGEM_INVALIDO = "O arquivo não é uma planilha .xlsx válida."
 MENSAGEM_XLS = (
@@ -467,3 +469,56 @@ def _verificar_content_types(conteudo: bytes) -> None:
         tipo = (elemento.get("ContentType") or "").lower()
         if "macroenabled" in tipo or "vbaproject" in tipo:
             raise ArquivoRecusado(MENSAGEM_MACRO, motivo="macro")
+
+
+# --- attachments (products, orders): the extension says what the file claims to be; the first
+# bytes must agree; an .xlsx goes through the spreadsheet guard above -------------------------
+
+TIPOS_ANEXO: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".txt": ("text/plain", ()),
+    ".csv": ("text/csv", ()),
+}
+
+
+def verificar_anexo(arquivo: BinaryIO, nome: str, tamanho: int, *, maximo: int) -> tuple[str, str]:
+    """(name to keep, content type) of an acceptable attachment, else ArquivoRecusado with a
+    pt-BR message. The ONE check of every upload of attachments."""
+    if not tamanho:
+        raise ArquivoRecusado("O arquivo está vazio.", motivo="vazio")
+    if tamanho > maximo:
+        raise ArquivoRecusado(
+            f"O arquivo excede o tamanho máximo de {maximo // (1024 * 1024)} MB "
+            f"({_formatar_mb(tamanho)}).",
+            motivo="tamanho",
+        )
+    nome = Path(nome or "").name[:255]
+    extensao = Path(nome).suffix.lower()
+    if extensao not in TIPOS_ANEXO:
+        aceitos = ", ".join(sorted(e.lstrip(".") for e in TIPOS_ANEXO))
+        raise ArquivoRecusado(f"Tipo de arquivo não aceito. Envie: {aceitos}.", motivo="tipo")
+    tipo, assinaturas = TIPOS_ANEXO[extensao]
+    arquivo.seek(0)
+    inicio = arquivo.read(16)
+    arquivo.seek(0)
+    if (assinaturas and not any(inicio.startswith(a) for a in assinaturas)) or (
+        not assinaturas and b"\x00" in inicio
+    ):
+        raise ArquivoRecusado(
+            "O conteúdo do arquivo não corresponde à extensão.", motivo="adulterado"
+        )
+    if extensao == ".xlsx":
+        verificar_xlsx(arquivo, tamanho_maximo=maximo)
+    return nome, tipo

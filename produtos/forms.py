@@ -7,7 +7,6 @@ autocomplete) and the client's CPF/CNPJ or code — always resolved inside the u
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -20,6 +19,7 @@ from django.urls import reverse
 
 from cadastro.forms import DataBRField, ValorMonetarioField
 from cadastro.models import Cliente
+from crm.arquivos import ArquivoRecusado, verificar_anexo
 from crm.documentos import limpar
 from produtos.constants import ANEXO_TAMANHO_MAXIMO
 from produtos.models import (
@@ -395,26 +395,6 @@ class CotaForm(FormSecao):
         return dados
 
 
-# Attachments: the extension says what the file claims to be; the first bytes must agree.
-TIPOS_ANEXO: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".webp": ("image/webp", (b"RIFF",)),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".txt": ("text/plain", ()),
-    ".csv": ("text/csv", ()),
-}
-
-
 class AnexoForm(FormSecao):
     class Meta:
         model = Anexo
@@ -424,23 +404,13 @@ class AnexoForm(FormSecao):
         arquivo = self.cleaned_data.get("arquivo")
         if arquivo is None:
             return arquivo
-        if arquivo.size > ANEXO_TAMANHO_MAXIMO:
-            raise ValidationError(
-                f"O arquivo excede o tamanho máximo de {ANEXO_TAMANHO_MAXIMO // (1024 * 1024)} MB."
+        try:
+            nome, tipo = verificar_anexo(
+                arquivo, arquivo.name, arquivo.size, maximo=ANEXO_TAMANHO_MAXIMO
             )
-        extensao = Path(arquivo.name).suffix.lower()
-        if extensao not in TIPOS_ANEXO:
-            aceitos = ", ".join(sorted(e.lstrip(".") for e in TIPOS_ANEXO))
-            raise ValidationError(f"Tipo de arquivo não aceito. Envie: {aceitos}.")
-        tipo, assinaturas = TIPOS_ANEXO[extensao]
-        arquivo.seek(0)
-        inicio = arquivo.read(16)
-        arquivo.seek(0)
-        if assinaturas and not any(inicio.startswith(a) for a in assinaturas):
-            raise ValidationError("O conteúdo do arquivo não corresponde à extensão.")
-        if not assinaturas and b"\x00" in inicio:
-            raise ValidationError("O conteúdo do arquivo não corresponde à extensão.")
-        self.instance.nome_original = Path(arquivo.name).name[:255]
+        except ArquivoRecusado as erro:
+            raise ValidationError(erro.mensagem) from erro
+        self.instance.nome_original = nome
         self.instance.tamanho = arquivo.size
         self.instance.tipo_conteudo = tipo
         self.instance.enviado_por = self.user

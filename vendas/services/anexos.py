@@ -1,8 +1,8 @@
 """Attachments of an order (seed "Aba anexos"): upload, removal, the checks on the file.
 
-The same guard as the product attachments (produtos): `ANEXO_TAMANHO_MAXIMO`, the accepted
-extensions and their leading bytes (`TIPOS_ANEXO`), plus `crm.arquivos.verificar_xlsx` for
-spreadsheets (no macros, zip bombs or XML entities reach a colleague's Excel). Files are
+The same guard as the product attachments: `crm.arquivos.verificar_anexo` (size up to
+`ANEXO_TAMANHO_MAXIMO`, accepted extensions whose leading bytes agree, and the spreadsheet guard
+for .xlsx: no macros, zip bombs or XML entities reach a colleague's Excel). Files are
 stored under a random name and served only by `vendas.views.anexos.anexo_baixar`, through the
 order's visibility — never from MEDIA_URL.
 
@@ -12,15 +12,13 @@ stays valid), but each upload and removal is a PedidoEvento.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from contas.constants import Papel
-from crm.arquivos import ArquivoRecusado, verificar_xlsx
+from crm.arquivos import ArquivoRecusado, verificar_anexo
 from produtos.constants import ANEXO_TAMANHO_MAXIMO
-from produtos.forms import TIPOS_ANEXO
 from vendas.constants import StatusPedido, TipoEventoPedido
 from vendas.models import AnexoPedido, Pedido
 from vendas.services.pedidos import ErroPedido, _evento
@@ -38,37 +36,18 @@ __all__ = [
     "validar_anexo",
 ]
 
-MB = 1024 * 1024
-
 
 def validar_anexo(arquivo: UploadedFile) -> tuple[str, str]:
     """(original name, content type) of an acceptable file, else ErroPedido (pt-BR)."""
-    if arquivo.size is None or arquivo.size == 0:
-        raise ErroPedido("O arquivo está vazio.")
-    if arquivo.size > ANEXO_TAMANHO_MAXIMO:
-        raise ErroPedido(
-            f"O arquivo excede o tamanho máximo de {ANEXO_TAMANHO_MAXIMO // MB} MB "
-            f"({arquivo.size / MB:.1f} MB)."
+    try:
+        return verificar_anexo(
+            arquivo,  # type: ignore[arg-type]
+            arquivo.name or "",
+            arquivo.size or 0,
+            maximo=ANEXO_TAMANHO_MAXIMO,
         )
-    nome = Path(arquivo.name or "").name[:255]
-    extensao = Path(nome).suffix.lower()
-    if extensao not in TIPOS_ANEXO:
-        aceitos = ", ".join(sorted(e.lstrip(".") for e in TIPOS_ANEXO))
-        raise ErroPedido(f"Tipo de arquivo não aceito. Envie: {aceitos}.")
-    tipo, assinaturas = TIPOS_ANEXO[extensao]
-    arquivo.seek(0)
-    inicio = arquivo.read(16)
-    arquivo.seek(0)
-    if assinaturas and not any(inicio.startswith(a) for a in assinaturas):
-        raise ErroPedido("O conteúdo do arquivo não corresponde à extensão.")
-    if not assinaturas and b"\x00" in inicio:
-        raise ErroPedido("O conteúdo do arquivo não corresponde à extensão.")
-    if extensao == ".xlsx":
-        try:
-            verificar_xlsx(arquivo, tamanho_maximo=ANEXO_TAMANHO_MAXIMO)  # type: ignore[arg-type]
-        except ArquivoRecusado as erro:
-            raise ErroPedido(erro.mensagem) from erro
-    return nome, tipo
+    except ArquivoRecusado as erro:
+        raise ErroPedido(erro.mensagem) from erro
 
 
 # A sent, cancelled or converted document keeps its attachments as they were.
