@@ -6,7 +6,7 @@ Models compute; services (cadastro/services.py) write multi-model changes and th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import pghistory
 import pgtrigger
@@ -256,6 +256,27 @@ class ClienteQuerySet(models.QuerySet["Cliente"]):
 
 DOCUMENTO_CPF_RE = r"^[0-9]{11}$"
 DOCUMENTO_CNPJ_RE = r"^[0-9A-Z]{12}[0-9]{2}$"
+
+
+_Registro = TypeVar("_Registro", bound=models.Model)
+
+
+class PeloClienteQuerySet(models.QuerySet[_Registro]):
+    """Base of the querysets of what hangs off a client (orders, contracts, opportunities):
+    visible exactly when its client is (`ClienteQuerySet.visiveis_para`), to who holds
+    `permissao_ver`. SPEC: "a rep never sees … that client's orders". Each model names its
+    permission; the rule itself lives only here."""
+
+    permissao_ver: ClassVar[str]
+
+    def visiveis_para(self, user: Usuario) -> Self:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.has_perm(self.permissao_ver):
+            return self.none()
+        if user.is_superuser or user.has_perm("cadastro.ver_todos_clientes"):
+            return self
+        return self.filter(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
 
 
 @pghistory.track(

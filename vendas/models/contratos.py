@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cadastro.models import Cliente, RegistroAuxiliar
+from cadastro.models import Cliente, PeloClienteQuerySet, RegistroAuxiliar
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from produtos.constants import QTD_DECIMAL_PLACES, QTD_MAX_DIGITS
 from vendas.constants import (
@@ -26,7 +26,7 @@ from vendas.constants import (
 )
 
 if TYPE_CHECKING:
-    from contas.models import Usuario
+    pass
 
 
 class ModalidadeContrato(RegistroAuxiliar):
@@ -45,16 +45,10 @@ class TipoProgramacao(RegistroAuxiliar):
         verbose_name_plural = "tipos de programação de datas"
 
 
-class ContratoQuerySet(models.QuerySet["Contrato"]):
-    def visiveis_para(self, user: Usuario) -> ContratoQuerySet:
-        """Contracts this user may see: exactly those whose client the user may see."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm("vendas.view_contrato"):
-            return self.none()
-        if user.is_superuser or user.has_perm("cadastro.ver_todos_clientes"):
-            return self
-        return self.filter(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
+class ContratoQuerySet(PeloClienteQuerySet["Contrato"]):
+    """Contracts: visible exactly when their client is (cadastro.models.PeloClienteQuerySet)."""
+
+    permissao_ver = "vendas.view_contrato"
 
 
 class Contrato(models.Model):

@@ -16,12 +16,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from cadastro.models import Cliente, RegistroAuxiliar
+from cadastro.models import Cliente, PeloClienteQuerySet, RegistroAuxiliar
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from vendas.constants import IndicadorVenda, ResultadoEtapa, TipoEventoOportunidade
 
 if TYPE_CHECKING:
-    from contas.models import Usuario
+    pass
 
 PERCENTUAL = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -57,16 +57,10 @@ class MotivoPerda(RegistroAuxiliar):
         verbose_name_plural = "motivos de perda"
 
 
-class OportunidadeQuerySet(models.QuerySet["Oportunidade"]):
-    def visiveis_para(self, user: Usuario) -> OportunidadeQuerySet:
-        """Opportunities this user may see: exactly those whose client the user may see."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm("vendas.view_oportunidade"):
-            return self.none()
-        if user.is_superuser or user.has_perm("cadastro.ver_todos_clientes"):
-            return self
-        return self.filter(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
+class OportunidadeQuerySet(PeloClienteQuerySet["Oportunidade"]):
+    """Opportunities: visible exactly when their client is (PeloClienteQuerySet)."""
+
+    permissao_ver = "vendas.view_oportunidade"
 
 
 class Oportunidade(models.Model):

@@ -17,7 +17,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
-from cadastro.models import Armazem, Cliente, LocalFaturamento, RegistroAuxiliar, TabelaVenda
+from cadastro.models import (
+    Armazem,
+    Cliente,
+    LocalFaturamento,
+    PeloClienteQuerySet,
+    RegistroAuxiliar,
+    TabelaVenda,
+)
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from produtos.constants import (
     FATOR_DECIMAL_PLACES,
@@ -147,16 +154,10 @@ class MotivoCancelamento(RegistroAuxiliar):
 # --- the order ------------------------------------------------------------------------------
 
 
-class PedidoQuerySet(models.QuerySet["Pedido"]):
-    def visiveis_para(self, user: Usuario) -> PedidoQuerySet:
-        """Orders this user may see: exactly those whose client the user may see."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if not user.has_perm("vendas.view_pedido"):
-            return self.none()
-        if user.is_superuser or user.has_perm("cadastro.ver_todos_clientes"):
-            return self
-        return self.filter(cliente__in=Cliente.objects.visiveis_para(user).values("pk"))
+class PedidoQuerySet(PeloClienteQuerySet["Pedido"]):
+    """Orders: visible exactly when their client is (cadastro.models.PeloClienteQuerySet)."""
+
+    permissao_ver = "vendas.view_pedido"
 
 
 # Fields the rep edits (tracked by pghistory); the computed ones change on every recalculation
