@@ -120,12 +120,10 @@ def test_colega_nao_converte(cenario):
 
 
 def test_oportunidade_do_orcamento_e_avisada(cenario, monkeypatch):
-    import vendas.services.orcamentos as modulo
+    import vendas.services.oportunidades as funil
 
     chamadas: list[dict[str, Any]] = []
-    monkeypatch.setattr(
-        modulo, "_registrar_na_oportunidade", lambda: lambda **kw: chamadas.append(kw)
-    )
+    monkeypatch.setattr(funil, "oportunidade_registrar_conversao", lambda **kw: chamadas.append(kw))
     orcamento = _orcamento(cenario)
     # without an opportunity nobody is told
     orcamento_converter(orcamento_id=orcamento.pk, versao=orcamento.versao, ator=cenario.dono)

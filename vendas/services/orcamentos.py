@@ -11,8 +11,7 @@ ORDER never converts is checked here, by tipo, with its own message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -25,17 +24,6 @@ if TYPE_CHECKING:
     from contas.models import Usuario
 
 __all__ = ["orcamento_converter", "pode_converter"]
-
-
-def _registrar_na_oportunidade() -> Callable[..., Any] | None:
-    """`vendas.services.oportunidades.oportunidade_registrar_conversao`, when that module (the
-    funnel, written elsewhere) provides it; None otherwise — the conversion does not depend on
-    the funnel, it only tells it."""
-    try:
-        from vendas.services import oportunidades
-    except ImportError:
-        return None
-    return getattr(oportunidades, "oportunidade_registrar_conversao", None)
 
 
 def pode_converter(pedido: Pedido) -> bool:
@@ -104,7 +92,7 @@ def orcamento_converter(*, orcamento_id: int, versao: int, ator: Usuario) -> Cal
         numero_orcamento=orcamento.numero,
     )
     if orcamento.oportunidade_id:
-        registrar = _registrar_na_oportunidade()
-        if registrar is not None:
-            registrar(orcamento=orcamento, pedido=pedido, ator=ator)
+        from vendas.services.oportunidades import oportunidade_registrar_conversao
+
+        oportunidade_registrar_conversao(orcamento=orcamento, pedido=pedido, ator=ator)
     return calculo
