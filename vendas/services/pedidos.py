@@ -515,7 +515,7 @@ def _consumir_cotas(pedido: Pedido, itens: list[ItemPedido]) -> list[dict[str, s
         return []
     pedidas = quantidades_por_produto(itens)
     cotas = list(
-        Cota.objects.select_for_update()
+        Cota.objects.select_for_update(of=("self",))
         .filter(
             Q(representante__isnull=True) | Q(representante_id=pedido.representante_id),
             Q(cliente__isnull=True) | Q(cliente_id=pedido.cliente_id),
