@@ -20,6 +20,9 @@ def test_contrato_ate_o_pedido_gerado(pagina, screenshot, cenario):  # noqa: F81
     entrar(page, "dono")
     page.goto("/vendas/contratos/")
     page.click("text=Novo contrato")
+    # (the lookup answers only once htmx, a deferred script, has run: wait for the page load)
+    page.wait_for_url("**/vendas/contratos/novo/")
+    page.wait_for_load_state("load")
     # client lookup: type, choose with the mouse
     page.fill("#busca-cliente", "Mercado")
     page.click("#cliente-opcoes a[data-escolher-cliente]")
