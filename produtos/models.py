@@ -23,6 +23,7 @@ from django.db.models import Q
 from stdnum import ean as stdnum_ean
 
 from cadastro.models import Armazem, CategoriaFiscal, Cliente, Origem, RegistroAuxiliar, TabelaVenda
+from crm.models import AnexoBase
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from produtos.constants import (
     ANEXO_TAMANHO_MAXIMO,
@@ -851,17 +852,9 @@ def _caminho_anexo(instancia: Anexo, nome: str) -> str:
     return f"produtos/{instancia.produto_id}/anexos/{nome}"
 
 
-class Anexo(models.Model):
+class Anexo(AnexoBase):
     produto = models.ForeignKey(Produto, on_delete=models.CASCADE, related_name="anexos")
     arquivo = models.FileField(upload_to=_caminho_anexo, max_length=255)
-    descricao = models.CharField("descrição", max_length=120, blank=True)
-    nome_original = models.CharField(max_length=255)
-    tamanho = models.PositiveIntegerField()
-    tipo_conteudo = models.CharField("tipo", max_length=100)
-    enviado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    enviado_em = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-enviado_em"]
@@ -871,6 +864,3 @@ class Anexo(models.Model):
                 condition=Q(tamanho__lte=ANEXO_TAMANHO_MAXIMO), name="anexo_tamanho_maximo"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.descricao or self.nome_original

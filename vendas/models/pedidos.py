@@ -25,6 +25,7 @@ from cadastro.models import (
     RegistroAuxiliar,
     TabelaVenda,
 )
+from crm.models import AnexoBase
 from crm.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 from produtos.constants import (
     FATOR_DECIMAL_PLACES,
@@ -712,25 +713,14 @@ def _caminho_anexo_pedido(instancia: AnexoPedido, nome: str) -> str:
     return f"vendas/anexos/{instancia.pedido_id}/{uuid.uuid4().hex}{Path(nome).suffix.lower()}"
 
 
-class AnexoPedido(models.Model):
+class AnexoPedido(AnexoBase):
     pedido = models.ForeignKey(Pedido, on_delete=models.CASCADE, related_name="anexos")
     arquivo = models.FileField(upload_to=_caminho_anexo_pedido, max_length=255)
-    descricao = models.CharField("descrição", max_length=120, blank=True)
-    nome_original = models.CharField(max_length=255)
-    tamanho = models.PositiveIntegerField()
-    tipo_conteudo = models.CharField("tipo", max_length=100)
-    enviado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    enviado_em = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-enviado_em", "-id"]
         verbose_name = "anexo do pedido"
         verbose_name_plural = "anexos do pedido"
-
-    def __str__(self) -> str:
-        return self.descricao or self.nome_original
 
 
 class ProdutoFavorito(models.Model):
