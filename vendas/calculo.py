@@ -440,9 +440,7 @@ def gravar_itens(itens: list[ItemPedido]) -> None:
     # One C-level attrgetter call per item (a tuple of its computed values), transposed into
     # columns: not one Python-level getattr per value (17.000 of them for 500 items).
     colunas = zip(*map(_leitor_de_estado(), itens), strict=True)
-    for (_attname, _coluna, tipo, json_), valores in zip(
-        _colunas_gravacao(), colunas, strict=True
-    ):
+    for (_attname, _coluna, tipo, json_), valores in zip(_colunas_gravacao(), colunas, strict=True):
         if json_:
             jsons.append(json.dumps(list(valores)))
         elif tipo == "text":
@@ -726,6 +724,15 @@ def _verificar_cotas(ativos: list[ItemPedido], cotas: dict[int, Decimal]) -> Non
         )
 
 
+def programacao_diverge(
+    quantidade: Decimal, soma: Decimal, primeira: dt.date, hoje: dt.date
+) -> tuple[bool, bool]:
+    """THE rule of an item's date schedule, for the closing tab (below) and the schedule tab
+    (`services.programacao.divergencias`): (its parts no longer add up to the item's quantity,
+    its earliest part is due on a date already gone)."""
+    return soma != quantidade, primeira < hoje
+
+
 def _verificar_programacoes(pedido: Pedido, ativos: list[ItemPedido], hoje: dt.date) -> None:
     """Seed "Programação de datas": an item split across dates must be split in full (the
     parts are checked when saved, but changing the item's quantity afterwards leaves them
@@ -744,7 +751,8 @@ def _verificar_programacoes(pedido: Pedido, ativos: list[ItemPedido], hoje: dt.d
             continue
         soma, primeira = partes[item.id]
         rotulo = f"Item {item.sequencia} ({item.produto.codigo})"
-        if soma != item.quantidade:
+        divergente, vencida = programacao_diverge(item.quantidade, soma, primeira, hoje)
+        if divergente:
             item.problemas.append(
                 _problema(
                     "programacao_divergente",
@@ -753,7 +761,7 @@ def _verificar_programacoes(pedido: Pedido, ativos: list[ItemPedido], hoje: dt.d
                     item=item,
                 )
             )
-        if primeira < hoje:
+        if vencida:
             item.problemas.append(
                 _problema(
                     "programacao_vencida",

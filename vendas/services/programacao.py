@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from crm.money import arredondar
-from vendas.calculo import qtd_br
+from vendas.calculo import programacao_diverge, qtd_br
 from vendas.constants import StatusItem, TipoEventoPedido
 from vendas.models import ItemPedido, Pedido, ProgramacaoItem
 from vendas.services.pedidos import ErroPedido, _evento, _gravar_versao, _para_alterar, _texto
@@ -210,16 +210,16 @@ def divergencias(
     """Scheduled items whose parts no longer add up to the quantity (it changed after the
     schedule was saved) or that have a part whose date has passed."""
     hoje = hoje or timezone.localdate()
+    datas: dict[int, list[dt.date]] = {}
     soma: dict[int, Decimal] = {}
-    vencidas: dict[int, list[dt.date]] = {}
     for parte in partes:
         soma[parte.item_id] = soma.get(parte.item_id, Decimal(0)) + parte.quantidade
-        if parte.data < hoje:
-            vencidas.setdefault(parte.item_id, []).append(parte.data)
-    return [
-        Divergencia(item, soma[item.pk], sorted(vencidas.get(item.pk, [])))
-        for item in itens
-        if item.status == StatusItem.ATIVO
-        and item.pk in soma
-        and (soma[item.pk] != item.quantidade or item.pk in vencidas)
-    ]
+        datas.setdefault(parte.item_id, []).append(parte.data)
+    saida = []
+    for item in itens:
+        if item.status != StatusItem.ATIVO or item.pk not in soma:
+            continue
+        if any(programacao_diverge(item.quantidade, soma[item.pk], min(datas[item.pk]), hoje)):
+            vencidas = sorted(d for d in datas[item.pk] if d < hoje)
+            saida.append(Divergencia(item, soma[item.pk], vencidas))
+    return saida
