@@ -67,7 +67,11 @@ def test_duas_importacoes_sobrepostas_simultaneas(registros, admin, settings):
     # then both finish cleanly
     assert erros == []
     feitos = list(Importacao.objects.order_by("pk"))
-    assert [j.status for j in feitos] == [StatusImportacao.CONCLUIDO] * 2, [j.erro for j in feitos]
+    # (on failure, say why: the job's error and the first rows it rejected, with their reasons)
+    por_que = [
+        (j.status, j.erro, [(p.linha, p.erros) for p in j.problemas.all()[:5]]) for j in feitos
+    ]
+    assert [j.status for j in feitos] == [StatusImportacao.CONCLUIDO] * 2, por_que
     # with exactly 900 clients, none duplicated, each with one address, phone and e-mail
     assert Cliente.objects.count() == 900
     assert not Cliente.objects.values("documento").annotate(n=Count("id")).filter(n__gt=1)
