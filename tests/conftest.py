@@ -10,6 +10,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check values, not speed: on a shared 2-core CI machine under the whole suite's
+# load, Hypothesis's timing health check and per-example deadline fail runs whose every
+# example passed (seen: "Input generation is slow" at load 8). Same examples, no timing.
+settings.register_profile(
+    "crm", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("crm")
 
 if TYPE_CHECKING:
     from cadastro.models import Carteira

@@ -53,6 +53,7 @@ from produtos.models import (
     EstoqueProgramado,
     PrecoLista,
     Produto,
+    Promocao,
     Unidade,
 )
 from vendas.constants import PRECO_DECIMAL_PLACES, StatusItem, tipo_problema
@@ -93,8 +94,8 @@ CAMPOS_CALCULADOS_ITEM = [
     "v_frete", "bc_ipi", "v_ipi", "aliq_icms", "bc_icms", "v_icms", "bc_st", "v_st", "v_fcp",
     "v_difal", "bc_pis", "v_pis", "bc_cofins", "v_cofins", "total", "custo_unitario",
     "margem_bruta", "margem_contribuicao", "percentual_mb", "percentual_mc",
-    "percentual_comissao", "percentual_desconto_efetivo", "nivel_alcada", "papel_aprovador",
-    "estoque_disponivel", "problemas",
+    "percentual_comissao", "percentual_desconto_efetivo", "percentual_desconto_alcada",
+    "nivel_alcada", "papel_aprovador", "estoque_disponivel", "problemas",
 ]  # fmt: skip
 CAMPOS_CALCULADOS_PEDIDO = [
     "v_prod", "v_desc", "v_frete", "v_ipi", "v_icms", "v_st", "v_fcp", "v_difal", "v_pis",
@@ -499,10 +500,11 @@ def _montar(
     custos: dict[int, Decimal],
     fatores: dict[int, Decimal],
     faixas: tuple[Intervalo | None, Intervalo | None],
-) -> tuple[fetch.Montagem, list[Decimal | None], list[Decimal]]:
+    promocoes: dict[int, Promocao],
+) -> tuple[fetch.Montagem, list[Decimal | None], list[Decimal], list[Decimal]]:
     """Prices in the sale unit (× fator) → fetch.montar_pedido. Returns the montagem, the list
-    price per item (sale unit) used and each item's effective discount (`_desconto_efetivo`),
-    in the order of `ativos`."""
+    price per item (sale unit) used, each item's effective discount (`_desconto_efetivo`) and
+    the discount the alçada measures (`_desconto_alcada`), in the order of `ativos`."""
     financeiro = (
         pedido.condicao_pagamento.percentual_custo_financeiro
         if pedido.condicao_pagamento
@@ -511,6 +513,7 @@ def _montar(
     entradas: list[fetch.ItemPedido] = []
     listas: list[Decimal | None] = []
     descontos: list[Decimal] = []
+    descontos_alcada: list[Decimal] = []
     liquido_itens = ZERO
     desconto_pedido = pedido.desconto_percentual
     um = Decimal(1)
@@ -534,6 +537,12 @@ def _montar(
         custo = custos.get(item.produto_id)
         efetivo = _desconto_efetivo(item, lista_venda, desconto_pedido)
         descontos.append(efetivo)
+        promocao = promocoes.get(item.promocao_id) if item.promocao_id else None
+        descontos_alcada.append(
+            efetivo
+            if promocao is None
+            else _desconto_alcada(item, promocao, lista_venda, fator, desconto_pedido)
+        )
         entradas.append(
             fetch.ItemPedido(
                 produto=item.produto,
@@ -557,7 +566,44 @@ def _montar(
         faixa_margem_contribuicao=faixas[1],
         carregar=(TipoMatriz.ALCADA,),
     )
-    return montagem, listas, descontos
+    return montagem, listas, descontos, descontos_alcada
+
+
+def _desconto_alcada(
+    item: ItemPedido,
+    promocao: Promocao,
+    lista_venda: Decimal | None,
+    fator: Decimal,
+    desconto_pedido: Decimal,
+) -> Decimal:
+    """The discount an item added under a promotion that still holds asks the alçada for:
+    measured from the promotional price (the promotion's price in the sale unit, or the list
+    price less the promotion's %), so the promotion itself needs nobody's approval and only
+    what the rep gave beyond it does. (Commission bands still see the discount from the list.)"""
+    if promocao.preco is not None:
+        referencia: Decimal | None = arredondar(promocao.preco * fator, CASAS_PRECO)
+    elif promocao.percentual_desconto is not None and lista_venda is not None:
+        referencia = lista_venda * (1 - promocao.percentual_desconto / CEM)
+    else:
+        referencia = lista_venda
+    return _desconto_efetivo(item, referencia, desconto_pedido)
+
+
+def _promocoes_do_pedido(pedido: Pedido, ativos: list[ItemPedido]) -> dict[int, Promocao]:
+    """The promotions the items were added under that still hold for this order (its date and
+    price table: `selectors.promocoes_vigentes`, the promotions panel's own rule) and are of
+    the item's product. One query, only when some item has a promotion."""
+    ids = {i.promocao_id for i in ativos if i.promocao_id}
+    if not ids:
+        return {}
+    from vendas.selectors import promocoes_vigentes
+
+    validas = {p.pk: p for p in promocoes_vigentes(pedido).filter(pk__in=ids)}
+    return {
+        i.promocao_id: validas[i.promocao_id]
+        for i in ativos
+        if i.promocao_id in validas and validas[i.promocao_id].produto_id == i.produto_id
+    }
 
 
 def _verificacoes_do_item(
@@ -995,7 +1041,10 @@ def _recalcular(pedido: Pedido) -> Calculo:
     contexto = contexto_do_pedido(pedido)
 
     fatores = {i.id: i.fator for i in ativos if i.fator is not None}
-    montagem, listas, descontos = _montar(pedido, contexto, ativos, precos, custos, fatores, faixas)
+    promocoes = _promocoes_do_pedido(pedido, ativos)
+    montagem, listas, descontos, descontos_alcada = _montar(
+        pedido, contexto, ativos, precos, custos, fatores, faixas, promocoes
+    )
     novos = {
         i.id: e.fator_conversao
         for i, e in zip(ativos, montagem.entrada.itens, strict=True)
@@ -1003,12 +1052,12 @@ def _recalcular(pedido: Pedido) -> Calculo:
     }
     um = Decimal(1)
     if any((novos.get(i.id) or um) != (fatores.get(i.id) or um) for i in ativos):
-        montagem, listas, descontos = _montar(
-            pedido, contexto, ativos, precos, custos, novos, faixas
+        montagem, listas, descontos, descontos_alcada = _montar(
+            pedido, contexto, ativos, precos, custos, novos, faixas, promocoes
         )
     resultado = fetch.calcular(montagem) if ativos else None
 
-    alcadas, problemas_alcada = _alcadas(contexto, ativos, descontos, montagem.regras)
+    alcadas, problemas_alcada = _alcadas(contexto, ativos, descontos_alcada, montagem.regras)
     hoje = timezone.localdate()
     por_numero = dict(enumerate(ativos, start=1))
     problemas_pedido: list[dict[str, Any]] = []
@@ -1043,13 +1092,14 @@ def _recalcular(pedido: Pedido) -> Calculo:
     campo_unidade = ItemPedido._meta.get_field("unidade").cache_name
     armazem = str(pedido.armazem) if pedido.armazem_id else "—"
     resultados = resultado.itens if resultado else [None] * len(ativos)
-    for item, r, e, respostas, lista, desconto, alcada_resposta in zip(
+    for item, r, e, respostas, lista, desconto, desconto_alcada, alcada_resposta in zip(
         ativos,
         resultados,
         montagem.entrada.itens,
         montagem.respostas_itens,
         listas,
         descontos,
+        descontos_alcada,
         alcadas,
         strict=True,
     ):
@@ -1067,6 +1117,7 @@ def _recalcular(pedido: Pedido) -> Calculo:
         item.custo_unitario = e.custo_unitario
         item.percentual_comissao = e.percentual_comissao
         item.percentual_desconto_efetivo = desconto.quantize(CASAS_PERCENTUAL)
+        item.percentual_desconto_alcada = desconto_alcada.quantize(CASAS_PERCENTUAL)
         alcada = alcada_resposta.regra
         item.nivel_alcada = alcada.nivel_alcada if alcada else None
         item.papel_aprovador = (alcada.papel_aprovador or "") if alcada else ""

@@ -18,7 +18,13 @@ from django.urls import reverse
 from tests.vendas.conftest import Cenario, criar_pedido
 from vendas.constants import TipoDocumento, TipoEventoPedido
 from vendas.models import ItemPedido, Pedido, PedidoEvento, ProdutoFavorito
-from vendas.services import ErroPedido, item_adicionar, pedido_criar
+from vendas.services import (
+    ErroPedido,
+    item_adicionar,
+    item_alterar,
+    pedido_criar,
+    pedido_recalcular,
+)
 from vendas.services.catalogo import (
     Linha,
     favorito_alternar,
@@ -246,6 +252,77 @@ def test_promocao_vencida_ou_de_outro_produto_e_recusada(cenario) -> None:
             incluir(cenario, pedido, [Linha(produto=cenario.lampada, quantidade=D("1"),
                                             promocao_id=promo.pk)])  # fmt: skip
     assert not pedido.itens.exists()
+
+
+# --- a promotion is the company's discount: the alçada measures only what goes beyond it -----
+
+
+@pytest.mark.parametrize("tipo", ["preco", "percentual"])
+def test_promocao_nao_pede_alcada_so_o_que_passa_dela(cenario, tipo) -> None:
+    # given a lamp listed at R$ 20,00 on promotion (R$ 15,00, i.e. 25 %; or 10 % off)
+    oferta = {"preco": D("15.00")} if tipo == "preco" else {"percentual_desconto": D("10")}
+    promo = promocao(cenario, cenario.lampada, **oferta)
+    pedido = criar_pedido(cenario)
+    # when the rep adds it from the promotions panel
+    incluir(cenario, pedido, [Linha(produto=cenario.lampada, quantidade=D("2"),
+                                    promocao_id=promo.pk)])  # fmt: skip
+    item = pedido.itens.get()
+    # then the discount from the list is what it is, but the alçada sees none: the rep decides
+    assert item.promocao_id == promo.pk
+    assert item.percentual_desconto_efetivo == (D("25") if tipo == "preco" else D("10"))
+    assert item.percentual_desconto_alcada == D("0")
+    assert item.papel_aprovador == "Representante"
+    # and a discount beyond the promotion is measured from the promotional price
+    pedido.refresh_from_db()
+    item_alterar(pedido_id=pedido.pk, item_id=item.pk, versao=pedido.versao,
+                 dados={"desconto_percentual": D("8")} if tipo == "preco"
+                 else {"desconto_percentual": D("10"), "novo_preco": D("16.00")},
+                 ator=cenario.dono)  # fmt: skip
+    item.refresh_from_db()
+    if tipo == "preco":  # 15,00 less 8 % = 13,80: 31 % off the list, 8 % off the promotion
+        assert item.percentual_desconto_efetivo == D("31")
+        assert item.percentual_desconto_alcada == D("8")
+    else:  # 16,00 less 10 % = 14,40: 28 % off the list; the promotion's price was 18,00 → 20 %
+        assert item.percentual_desconto_efetivo == D("28")
+        assert item.percentual_desconto_alcada == D("20")
+    assert item.papel_aprovador == ("Supervisor" if tipo == "preco" else "Administrador")
+
+
+def test_promocao_que_deixou_de_valer_volta_a_contar_para_a_alcada(cenario) -> None:
+    # given an item added under a R$ 15,00 promotion (25 % off the list)
+    promo = promocao(cenario, cenario.lampada, preco=D("15.00"))
+    pedido = criar_pedido(cenario)
+    incluir(cenario, pedido, [Linha(produto=cenario.lampada, quantidade=D("2"),
+                                    promocao_id=promo.pk)])  # fmt: skip
+    # when the promotion no longer holds on the order's date and the order is recalculated
+    promo.inicio = promo.fim = pedido.data + dt.timedelta(days=5)
+    promo.save()
+    pedido_recalcular(pedido_id=pedido.pk)
+    # then the whole 25 % needs the administrator
+    item = pedido.itens.get()
+    assert item.percentual_desconto_alcada == D("25") == item.percentual_desconto_efetivo
+    assert item.papel_aprovador == "Administrador"
+
+
+def test_item_sem_promocao_mede_a_alcada_pelo_desconto_efetivo(cenario) -> None:
+    pedido = criar_pedido(cenario)
+    incluir(cenario, pedido, [Linha(produto=cenario.lampada, quantidade=D("2"),
+                                    novo_preco=D("15.00"))])  # fmt: skip
+    item = pedido.itens.get()
+    assert item.promocao_id is None
+    assert item.percentual_desconto_alcada == item.percentual_desconto_efetivo == D("25")
+    assert item.papel_aprovador == "Administrador"
+
+
+def test_alcadas_mostra_o_desconto_alem_da_promocao(client, cenario) -> None:
+    promo = promocao(cenario, cenario.lampada, preco=D("15.00"))
+    pedido = criar_pedido(cenario)
+    incluir(cenario, pedido, [Linha(produto=cenario.lampada, quantidade=D("2"),
+                                    promocao_id=promo.pk)])  # fmt: skip
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "Desconto para a alçada %" in html
+    assert "além da promoção" in html
 
 
 def _consultas_para(cenario: Cenario, n: int) -> int:

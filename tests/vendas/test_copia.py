@@ -70,6 +70,26 @@ def test_copia_mostra_o_que_mudou_item_a_item(cenario: Cenario) -> None:
     assert copia.eventos.filter(tipo=TipoEventoPedido.COPIADO_DE).exists()
 
 
+def test_copia_leva_a_promocao_do_item_enquanto_ela_vale(cenario: Cenario) -> None:
+    # given an order with a lamp added under a R$ 15,00 promotion (no approval needed)
+    from vendas.services.catalogo import Linha, itens_adicionar
+
+    hoje = timezone.localdate()
+    promo = Promocao.objects.create(produto=cenario.lampada, descricao="Semana da luz",
+                                    tabela=cenario.tabela, inicio=hoje,
+                                    fim=hoje + dt.timedelta(days=7), preco=D("15.00"))  # fmt: skip
+    original = criar_pedido(cenario)
+    itens_adicionar(pedido_id=original.pk, versao=original.versao, ator=cenario.dono,
+                    linhas=[Linha(produto=cenario.lampada, quantidade=D("2"),
+                                  promocao_id=promo.pk)])  # fmt: skip
+    # when it is copied while the promotion holds
+    copia = pedido_copiar(pedido_id=original.pk, ator=cenario.dono).pedido
+    # then the copy's item keeps the promotion and still needs nobody's approval
+    item = copia.itens.get()
+    assert item.promocao_id == promo.pk and item.novo_preco == D("15.00")
+    assert item.percentual_desconto_alcada == D("0") and item.papel_aprovador == "Representante"
+
+
 def test_copia_sem_conferir_nao_pode_ser_enviada(cenario: Cenario) -> None:
     # given a copy of a sendable order
     original = criar_pedido(cenario, [(cenario.parafuso, "30")])

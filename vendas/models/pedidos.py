@@ -411,6 +411,17 @@ class ItemPedido(models.Model):
         "produtos.Lote", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     data_promessa = models.DateField("data de promessa", null=True, blank=True)
+    # The promotion the rep added the item under (promotions panel / paste box): while it holds
+    # for the order, its price or discount is the company's, not the rep's, and the alçada
+    # measures only what the rep gave beyond it (`percentual_desconto_alcada`).
+    promocao = models.ForeignKey(
+        "produtos.Promocao",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="promoção",
+    )
     data_faturamento = models.DateField("data de faturamento", null=True, blank=True)
     status = models.CharField(max_length=10, choices=StatusItem.choices, default=StatusItem.ATIVO)
     motivo_cancelamento = models.ForeignKey(
@@ -448,6 +459,7 @@ class ItemPedido(models.Model):
     percentual_mc = _percentual("MC (%)", null=True, blank=True)
     percentual_comissao = _percentual("comissão (%)", null=True, blank=True)
     percentual_desconto_efetivo = _percentual("desconto efetivo (%)", null=True, blank=True)
+    percentual_desconto_alcada = _percentual("desconto para a alçada (%)", null=True, blank=True)
     nivel_alcada = models.PositiveSmallIntegerField("nível de alçada", null=True, blank=True)
     papel_aprovador = models.CharField("aprovador", max_length=20, blank=True)
     estoque_disponivel = models.DecimalField(

@@ -198,6 +198,7 @@ def itens_adicionar(
             novo_preco=linha.novo_preco,
             lote=linha.lote,
             data_promessa=linha.data_promessa,
+            promocao_id=linha.promocao_id,
         )
         for n, linha in enumerate(expandidas, start=1)
     )

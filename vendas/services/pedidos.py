@@ -459,6 +459,8 @@ def pedido_enviar(*, pedido_id: int, versao: int, ator: Usuario, justificativa: 
                 "produto": i.produto.codigo,
                 "descricao": i.produto.descricao,
                 "desconto_efetivo": _texto(i.percentual_desconto_efetivo),
+                "desconto_alcada": _texto(i.percentual_desconto_alcada),
+                "promocao": i.promocao_id,
                 "nivel": i.nivel_alcada,
                 "papel": i.papel_aprovador,
             }
@@ -1010,6 +1012,8 @@ def pedido_copiar(*, pedido_id: int, ator: Usuario, tipo: str | None = None) -> 
             desconto_percentual=i.desconto_percentual,
             acrescimo_percentual=i.acrescimo_percentual,
             data_promessa=i.data_promessa if i.data_promessa and i.data_promessa >= hoje else None,
+            # Still counted as a promotion only if it holds on the copy's date (calculo).
+            promocao_id=i.promocao_id,
         )
         for n, i in enumerate(antigos, start=1)
     )
