@@ -135,3 +135,17 @@ def test_conferir_copia_pela_tela(client, cenario, quem, esperado) -> None:
     assert resp.status_code == esperado
     copia.refresh_from_db()
     assert (copia.copia_conferida_em is not None) is (esperado == 302)
+
+
+def test_copia_ignora_tipo_enviado_no_post(client, cenario) -> None:
+    # given a quote; the copy form offers no type
+    from vendas.constants import TipoDocumento
+
+    original = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    Pedido.objects.filter(pk=original.pk).update(tipo=TipoDocumento.ORCAMENTO)
+    entrar(client, cenario, "dono")
+    # when a crafted POST asks for an order
+    resp = client.post(reverse("vendas:pedido-copiar", args=[original.pk]), {"tipo": "pedido"})
+    # then the copy is a quote, like the original
+    assert resp.status_code == 302
+    assert Pedido.objects.get(copia_de=original).tipo == TipoDocumento.ORCAMENTO

@@ -256,14 +256,25 @@ def test_consentimento_revogado_durante_a_geracao_nao_envia(
     assert pedido.eventos.filter(tipo=TipoEventoPedido.EMAIL_RECUSADO).exists()
 
 
-@pytest.mark.parametrize(("quem", "esperado"), [("dono", 200), ("colega", 404)])
+@pytest.mark.parametrize(("quem", "esperado"), [("dono", 200), ("colega", 404), ("sac", 403)])
 def test_email_pela_tela(client, cenario, quem, esperado) -> None:
     # given dono's order of a client without consent
     pedido = criar_pedido(cenario, [(cenario.lampada, "3")])
     entrar(client, cenario, quem)
     # when someone clicks "Enviar proposta por e-mail"
     resp = client.post(reverse("vendas:pedido-email", args=[pedido.pk]), HTTP_HX_REQUEST="true")
-    # then the owner reads why it was refused; a colleague gets 404
+    # then the owner reads why it was refused; a colleague gets 404; SAC (reads orders, does not
+    # act for the rep) may not send
     assert resp.status_code == esperado
     if esperado == 200:
         assert "não deu consentimento" in resp.content.decode()
+
+
+def test_sac_ve_os_documentos_sem_o_botao_de_email(client, cenario) -> None:
+    pedido = criar_pedido(cenario, [(cenario.lampada, "3")])
+    entrar(client, cenario, "sac")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "Gerar proposta (PDF)" in html and "Enviar proposta por e-mail" not in html
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "Enviar proposta por e-mail" in html

@@ -442,6 +442,86 @@ def test_aprovado_sem_alteracao_e_enviado(cenario: Cenario) -> None:
     assert envio.pedido.status == StatusPedido.ENVIADO
 
 
+def _aprovado(cenario: Cenario) -> tuple[Pedido, SolicitacaoAprovacao]:
+    pedido = _acima_da_alcada(cenario)
+    solicitacao = SolicitacaoAprovacao.objects.get(pedido=pedido)
+    pedido_aprovar(solicitacao_id=solicitacao.pk, versao=pedido.versao,
+                   ator=cenario.pessoas.usuarios["supervisor"])  # fmt: skip
+    pedido.refresh_from_db()
+    assert pedido.status == StatusPedido.APROVADO
+    return pedido, solicitacao
+
+
+def test_recalculo_que_muda_o_total_anula_a_aprovacao(cenario: Cenario) -> None:
+    from produtos.models import PrecoLista
+
+    # given an approved order (the supervisor saw its total)
+    pedido, solicitacao = _aprovado(cenario)
+    total_aprovado = pedido.v_nf
+    # when the lamp's list price goes up and the order is recalculated (e.g. the matrices job)
+    PrecoLista.objects.filter(produto=cenario.lampada).update(preco=D("25.00"))
+    pedido_recalcular(pedido_id=pedido.pk)
+    pedido.refresh_from_db()
+    solicitacao.refresh_from_db()
+    # then the approval no longer holds: void, the order back in digitação, and an event says why
+    assert pedido.v_nf > total_aprovado
+    assert solicitacao.decisao == DecisaoAprovacao.ANULADA
+    assert pedido.status == StatusPedido.EM_DIGITACAO
+    evento = pedido.eventos.get(tipo=TipoEventoPedido.APROVACAO_ANULADA)
+    assert "recálculo" in evento.dados["motivo"] and evento.dados["solicitacoes"] == [
+        solicitacao.pk
+    ]
+    # and sending again asks the supervisor again, with the new total
+    pedido_enviar(pedido_id=pedido.pk, versao=pedido.versao, ator=cenario.dono)
+    pedido.refresh_from_db()
+    assert pedido.status == StatusPedido.AGUARDANDO_APROVACAO
+    nova = SolicitacaoAprovacao.objects.get(pedido=pedido, decisao=DecisaoAprovacao.PENDENTE)
+    assert nova.detalhes["total"] == f"{pedido.v_nf.normalize():f}"
+
+
+def test_recalculo_sem_mudanca_mantem_a_aprovacao(cenario: Cenario) -> None:
+    pedido, solicitacao = _aprovado(cenario)
+    pedido_recalcular(pedido_id=pedido.pk)
+    pedido.refresh_from_db()
+    solicitacao.refresh_from_db()
+    assert pedido.status == StatusPedido.APROVADO
+    assert solicitacao.decisao == DecisaoAprovacao.APROVADA
+    assert pedido_enviar(pedido_id=pedido.pk, versao=pedido.versao,
+                         ator=cenario.dono).pedido.status == StatusPedido.ENVIADO  # fmt: skip
+
+
+def test_recalculo_que_pede_nivel_maior_anula_a_solicitacao_pendente(cenario: Cenario) -> None:
+    from matrizes.models import Regra
+
+    # given an order waiting for the supervisor (10 % on the lamps: level 2)
+    pedido = _acima_da_alcada(cenario)
+    solicitacao = SolicitacaoAprovacao.objects.get(pedido=pedido)
+    # when the alçada matrix changes so that above 8 % only the administrator approves
+    Regra.objects.filter(matriz="ALCADA", nivel_alcada=2).update(percentual_ate=D("8"))
+    Regra.objects.filter(matriz="ALCADA", nivel_alcada=3).update(percentual_de=D("8"))
+    pedido_recalcular(pedido_id=pedido.pk)
+    pedido.refresh_from_db()
+    solicitacao.refresh_from_db()
+    # then the supervisor's request is void (it is no longer theirs to decide)
+    assert pedido.nivel_alcada == 3
+    assert solicitacao.decisao == DecisaoAprovacao.ANULADA
+    assert pedido.status == StatusPedido.EM_DIGITACAO
+    assert not SolicitacaoAprovacao.objects.fila_de(cenario.pessoas.usuarios["supervisor"])
+
+
+def test_enviar_aprovado_cujo_total_mudou_pede_nova_aprovacao(cenario: Cenario) -> None:
+    from produtos.models import PrecoLista
+
+    # given an approved order whose price changed with no recalculation since
+    pedido, solicitacao = _aprovado(cenario)
+    PrecoLista.objects.filter(produto=cenario.lampada).update(preco=D("25.00"))
+    # when the rep sends it (sending recalculates first)
+    envio = pedido_enviar(pedido_id=pedido.pk, versao=pedido.versao, ator=cenario.dono)
+    # then it is not sent on the old approval: it asks again
+    assert envio.pedido.status == StatusPedido.AGUARDANDO_APROVACAO
+    assert envio.solicitacao is not None and envio.solicitacao.pk != solicitacao.pk
+
+
 def test_aprovar_versao_antiga_e_conflito(cenario: Cenario) -> None:
     pedido = _acima_da_alcada(cenario)
     solicitacao = SolicitacaoAprovacao.objects.get(pedido=pedido)

@@ -389,7 +389,51 @@ def pedido_recalcular(*, pedido_id: int, ator: Usuario | None = None) -> Calculo
             total_antes=_texto(antes),
             total_depois=_texto(calculo.pedido.v_nf),
         )
+    _conferir_aprovacao(pedido, ator)
     return calculo
+
+
+def _aprovacao_confere(solicitacao: SolicitacaoAprovacao, pedido: Pedido) -> bool:
+    """An approval (or a request waiting for one) holds for what the approver saw: the same
+    version (checked by the callers' queries), the same total and no higher alçada level."""
+    return solicitacao.detalhes.get("total") == _texto(pedido.v_nf) and solicitacao.nivel >= (
+        pedido.nivel_alcada or 0
+    )
+
+
+def _conferir_aprovacao(pedido: Pedido, ator: Usuario | None) -> None:
+    """A recalculation does not bump the version (nothing the user typed changed), but new
+    matrices, prices or stock may change what an approval was given for, or asked for. Then
+    it is void and the order goes back to digitação: the rep sees the new figures and sends
+    again, to whoever holds the level now needed. (`pedido_enviar` checks the same at send.)"""
+    if pedido.status == StatusPedido.APROVADO:
+        decisao = DecisaoAprovacao.APROVADA
+    elif pedido.status == StatusPedido.AGUARDANDO_APROVACAO:
+        decisao = DecisaoAprovacao.PENDENTE
+    else:
+        return
+    solicitacoes = list(
+        SolicitacaoAprovacao.objects.filter(pedido=pedido, versao=pedido.versao, decisao=decisao)
+    )
+    if all(_aprovacao_confere(s, pedido) for s in solicitacoes):
+        return
+    SolicitacaoAprovacao.objects.filter(pk__in=[s.pk for s in solicitacoes]).update(
+        decisao=DecisaoAprovacao.ANULADA
+    )
+    pedido.transitar(StatusPedido.EM_DIGITACAO)
+    Pedido.objects.filter(pk=pedido.pk).update(status=pedido.status)
+    _evento(
+        pedido,
+        TipoEventoPedido.APROVACAO_ANULADA,
+        ator,
+        solicitacoes=[s.pk for s in solicitacoes],
+        motivo=(
+            "O recálculo com as matrizes, preços e estoque de hoje mudou o total ou o nível de "
+            "alçada desde a solicitação: envie o pedido de novo."
+        ),
+        total_solicitado=solicitacoes[0].detalhes.get("total") if solicitacoes else None,
+        total_atual=_texto(pedido.v_nf),
+    )
 
 
 # --- approval (alçada) and sending ------------------------------------------------------
@@ -402,14 +446,16 @@ class Envio:
 
 
 def aprovacao_valida(pedido: Pedido) -> SolicitacaoAprovacao | None:
-    """The approval of the order's CURRENT version, if any."""
-    return (
+    """The approval of the order's CURRENT version, if any, and only while it still matches
+    the order's figures (`_aprovacao_confere`: a recalculation may have changed them)."""
+    aprovacao = (
         SolicitacaoAprovacao.objects.filter(
             pedido=pedido, decisao=DecisaoAprovacao.APROVADA, versao=pedido.versao
         )
         .order_by("-decidido_em")
         .first()
     )
+    return aprovacao if aprovacao and _aprovacao_confere(aprovacao, pedido) else None
 
 
 def _aprovador_para(pedido: Pedido, papel: str) -> Usuario | None:

@@ -656,7 +656,9 @@ def documento_baixar(request: HttpRequest, pk: int, documento: int) -> FileRespo
 
 
 @login_required
-@permission_required("vendas.view_pedido", raise_exception=True)
+# Writing to the client on the order's behalf is the order owner's act: a read-only role (SAC)
+# sees and prints the proposal but does not send it.
+@permission_required("vendas.change_pedido", raise_exception=True)
 @require_POST
 def pedido_email_view(request: HttpRequest, pk: int) -> HttpResponse:
     pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
@@ -675,9 +677,10 @@ def pedido_email_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pedido_copiar_view(request: HttpRequest, pk: int) -> HttpResponse:
     original = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
-    tipo = request.POST.get("tipo") or None
+    # The copy keeps the original's type (the screen offers no other; a quote becomes an order
+    # through "Converter em pedido"): nothing else is read from the POST.
     try:
-        calculo = pedido_copiar(pedido_id=original.pk, ator=request.user, tipo=tipo)  # type: ignore[arg-type]
+        calculo = pedido_copiar(pedido_id=original.pk, ator=request.user)  # type: ignore[arg-type]
     except ErroPedido as erro:
         messages.error(request, erro.mensagem)
         return redirect("vendas:pedido-detalhe", original.pk)
