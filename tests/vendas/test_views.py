@@ -455,3 +455,41 @@ def test_cabecalho_liga_o_contrato_e_a_oportunidade_do_pedido(client, cenario) -
     assert reverse("vendas:oportunidade-detalhe", args=[oportunidade.pk]) in html
     assert f"{reverse('vendas:contrato-lista')}?cliente={cenario.cliente.pk}" in html
     assert f"{reverse('vendas:oportunidade-lista')}?cliente={cenario.cliente.pk}" in html
+
+
+def test_cabecalho_nao_oferece_nem_aceita_registro_inativo(client, cenario) -> None:
+    from vendas.models import CondicaoPagamento, OrigemPedido, TipoPedido
+
+    # given a retired payment condition, an active one, and an order on the retired one
+    antiga = CondicaoPagamento.objects.create(codigo="90DD", descricao="90 dias", ativo=False)
+    nova = CondicaoPagamento.objects.create(codigo="30DD", descricao="30 dias")
+    TipoPedido.objects.create(codigo="BONIF", descricao="Bonificação")
+    OrigemPedido.objects.create(codigo="NEOGRID", descricao="Neogrid")
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    # then the header offers the active conditions, the order type and origin, not the retired
+    assert "30 dias" in html and "90 dias" not in html
+    assert 'id="id_tipo_pedido"' in html and "Bonificação" in html
+    assert 'id="id_origem"' in html and "Neogrid" in html
+    # when a crafted POST picks the retired one
+    resp = client.post(reverse("vendas:cabecalho-alterar", args=[pedido.pk]),
+                       {"versao": pedido.versao, "condicao_pagamento": antiga.pk},
+                       HTTP_HX_REQUEST="true")  # fmt: skip
+    pedido.refresh_from_db()
+    # then it is refused with a message and nothing changes
+    assert "escolha válida" in resp.content.decode().lower()
+    assert pedido.condicao_pagamento_id is None
+    # and an order already on a condition retired since keeps showing and saving it
+    client.post(reverse("vendas:cabecalho-alterar", args=[pedido.pk]),
+                {"versao": pedido.versao, "condicao_pagamento": nova.pk},
+                HTTP_HX_REQUEST="true")  # fmt: skip
+    CondicaoPagamento.objects.filter(pk=nova.pk).update(ativo=False)
+    pedido.refresh_from_db()
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "30 dias" in html
+    resp = client.post(reverse("vendas:cabecalho-alterar", args=[pedido.pk]),
+                       {"versao": pedido.versao, "valor_frete": "5,00"},
+                       HTTP_HX_REQUEST="true")  # fmt: skip
+    pedido.refresh_from_db()
+    assert pedido.condicao_pagamento_id == nova.pk and pedido.valor_frete == D("5.00")
