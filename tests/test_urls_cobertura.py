@@ -188,6 +188,7 @@ def _casos_vendas() -> dict[str, Caso]:
     casos["vendas:documento-baixar"] = Caso(_documento)
     casos["vendas:pedido-email"] = Caso(do_pedido)
     casos["vendas:pedido-copiar"] = Caso(do_pedido)
+    casos["vendas:pedido-historico"] = Caso(do_pedido)
     casos["vendas:copia-conferir"] = Caso(do_pedido, post={"versao": "1"})
     # the recalculation job is the supervisors' (shared data): a rep gets 403
     casos["vendas:recalculo-detalhe"] = Caso(_recalculo, escopo="papel")

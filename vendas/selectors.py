@@ -63,6 +63,25 @@ def pedido_eventos(pedido: Pedido) -> QuerySet[PedidoEvento]:
     return PedidoEvento.objects.filter(pedido=pedido).select_related("ator")
 
 
+HISTORICO_PAGINA = 100
+
+
+def pedido_eventos_pagina(
+    pedido: Pedido, antes: int | None = None
+) -> tuple[list[PedidoEvento], bool]:
+    """A page of the order's history, newest first, and whether older events remain. `antes`:
+    the last event already shown (a keyset cursor on (quando, id): events written while the
+    rep reads do not shift the pages, so none is shown twice or skipped)."""
+    eventos = pedido_eventos(pedido)
+    if antes is not None:
+        quando = eventos.filter(pk=antes).values_list("quando", flat=True).first()
+        if quando is None:
+            return [], False
+        eventos = eventos.filter(Q(quando__lt=quando) | Q(quando=quando, pk__lt=antes))
+    pagina = list(eventos.order_by("-quando", "-id")[: HISTORICO_PAGINA + 1])
+    return pagina[:HISTORICO_PAGINA], len(pagina) > HISTORICO_PAGINA
+
+
 def pedido_solicitacoes(pedido: Pedido) -> QuerySet[SolicitacaoAprovacao]:
     return SolicitacaoAprovacao.objects.filter(pedido=pedido).select_related(
         "solicitante", "aprovador", "decidido_por"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("recalculos/", views.recalculo_novo, name="recalculo-novo"),
     path("recalculos/<int:pk>/", views.recalculo_detalhe, name="recalculo-detalhe"),
     path("<int:pk>/", views.pedido_detalhe, name="pedido-detalhe"),
+    path("<int:pk>/historico/", views.pedido_historico_view, name="pedido-historico"),
     path("<int:pk>/produtos/", views.produto_buscar, name="produto-buscar"),
     path("<int:pk>/itens/", views.item_adicionar_view, name="item-adicionar"),
     path("<int:pk>/itens/<int:item>/", views.item_alterar_view, name="item-alterar"),

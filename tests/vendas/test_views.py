@@ -493,3 +493,40 @@ def test_cabecalho_nao_oferece_nem_aceita_registro_inativo(client, cenario) -> N
                        HTTP_HX_REQUEST="true")  # fmt: skip
     pedido.refresh_from_db()
     assert pedido.condicao_pagamento_id == nova.pk and pedido.valor_frete == D("5.00")
+
+
+@pytest.mark.parametrize(("quem", "esperado"), ACESSO_LEITURA)
+def test_historico_mostra_todos_os_eventos_em_paginas(client, cenario, quem, esperado) -> None:
+    from vendas.models import PedidoEvento
+    from vendas.selectors import HISTORICO_PAGINA
+
+    # given an order with more events than one page holds
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    PedidoEvento.objects.bulk_create(
+        PedidoEvento(pedido=pedido, tipo="recalculado", versao=pedido.versao,
+                     dados={"motivo": f"evento {n}"})
+        for n in range(HISTORICO_PAGINA + 20)
+    )  # fmt: skip
+    total = pedido.eventos.count()
+    entrar(client, cenario, quem)
+    resp = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk]))
+    assert resp.status_code == esperado
+    if esperado != 200:
+        url = reverse("vendas:pedido-historico", args=[pedido.pk])
+        assert client.get(url).status_code == 404
+        return
+    # then the tab shows one page and a button for the older ones
+    ids = [e.pk for e in resp.context["eventos"]]
+    assert len(ids) == HISTORICO_PAGINA and "Mostrar eventos anteriores" in resp.content.decode()
+    # when the rep asks for them (and an event is written meanwhile)
+    PedidoEvento.objects.create(pedido=pedido, tipo="recalculado", versao=pedido.versao)
+    mais = client.get(reverse("vendas:pedido-historico", args=[pedido.pk]),
+                      {"antes": ids[-1]}, HTTP_HX_REQUEST="true")  # fmt: skip
+    # then every remaining event comes, none repeated, and no more button
+    resto = [e.pk for e in mais.context["eventos"]]
+    assert len(ids) + len(resto) == total and not set(ids) & set(resto)
+    assert 'hx-swap-oob="beforeend:#historico-lista"' in mais.content.decode()
+    assert "Mostrar eventos anteriores" not in mais.content.decode()
+    # and a bad cursor is a 404, not an error
+    assert client.get(reverse("vendas:pedido-historico", args=[pedido.pk]),
+                      {"antes": "x"}).status_code == 404  # fmt: skip

@@ -232,8 +232,10 @@ def _contexto(request: HttpRequest, pedido: Pedido, itens: list[ItemPedido]) -> 
 
 def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPedido]) -> dict:
     ctx = _contexto(request, pedido, itens)
+    eventos, eventos_mais = selectors.pedido_eventos_pagina(pedido)
     ctx.update(
-        eventos=list(selectors.pedido_eventos(pedido)[:200]),
+        eventos=eventos,
+        eventos_mais=eventos_mais,
         solicitacoes=list(selectors.pedido_solicitacoes(pedido)),
         motivos=list(MotivoCancelamento.objects.filter(ativo=True)),
         cabecalho=CabecalhoForm(
@@ -312,14 +314,31 @@ def _atualizacao(
         resposta = render(request, "vendas/partials/pedido_atualizacao_parcial.html", ctx)
         resposta["HX-Reswap"] = "none"
     else:
+        eventos, eventos_mais = selectors.pedido_eventos_pagina(pedido)
         ctx.update(
-            eventos=list(selectors.pedido_eventos(pedido)[:200]),
+            eventos=eventos,
+            eventos_mais=eventos_mais,
             solicitacoes=list(selectors.pedido_solicitacoes(pedido)),
             oob=True,
         )
         resposta = render(request, "vendas/partials/pedido_atualizacao.html", ctx)
     patch_vary_headers(resposta, ("HX-Request",))
     return resposta
+
+
+@login_required
+@permission_required("vendas.view_pedido", raise_exception=True)
+@require_GET
+def pedido_historico_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The next (older) page of the history tab: its events appended to the list, and the
+    button for the page after it, if any."""
+    pedido = selectors.pedido_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    antes = request.GET.get("antes", "")
+    if antes and not antes.isdigit():
+        raise Http404("Página do histórico inválida.")
+    eventos, eventos_mais = selectors.pedido_eventos_pagina(pedido, int(antes) if antes else None)
+    ctx = {"pedido": pedido, "eventos": eventos, "eventos_mais": eventos_mais}
+    return render(request, "vendas/partials/pedido_historico_mais.html", ctx)
 
 
 def _recusa(request: HttpRequest, mensagem: str, *, conflito: bool = False) -> HttpResponse:
