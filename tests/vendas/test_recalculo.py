@@ -140,3 +140,27 @@ def test_salvar_regra_pela_tela_de_matrizes_agenda_o_recalculo(
     # then one recalculation job was requested for the open orders
     assert RecalculoPedidos.objects.count() == 1
     assert RecalculoPedidos.objects.get().motivo.endswith("alterada")
+
+
+def test_falhas_do_recalculo_so_listam_pedidos_visiveis(client, cenario) -> None:
+    # given a finished job whose failures are an order of dono's team and one of another team
+    from tests.factories import ClienteFactory
+
+    meu = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    outro_cliente = ClienteFactory(carteira=cenario.pessoas.b)
+    outro = Pedido.objects.create(
+        tipo="pedido", numero=meu.numero + 1000, empresa=meu.empresa, cliente=outro_cliente,
+        representante=cenario.pessoas.usuarios["colega"], data=meu.data,
+    )  # fmt: skip
+    job = RecalculoPedidos.objects.create(motivo="Matriz IPI alterada", status=StatusJob.PRONTO,
+                                          falhas=[{"pedido": meu.pk, "numero": meu.numero,
+                                                   "erro": "Erro A"},
+                                                  {"pedido": outro.pk, "numero": outro.numero,
+                                                   "erro": "Erro B"}])  # fmt: skip
+    # when dono's supervisor opens it
+    client.force_login(cenario.pessoas.usuarios["supervisor"])
+    html = client.get(reverse("vendas:recalculo-detalhe", args=[job.pk])).content.decode()
+    # then the count is the job's, but only the visible order is named
+    assert "2 pedidos não puderam ser recalculados" in html
+    assert "Erro A" in html and "Erro B" not in html
+    assert "1 de carteiras que você não vê" in html

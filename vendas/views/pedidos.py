@@ -750,13 +750,23 @@ def recalculo_novo(request: HttpRequest) -> HttpResponse:
 @permission_required("vendas.aprovar_pedido", raise_exception=True)
 @require_GET
 def recalculo_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
-    """Progress of a recalculation job (shared data of supervisors: no portfolio scope)."""
+    """Progress of a recalculation job (shared data of supervisors: its counts are for all
+    orders); the failures listed by number are only those of orders the user may see."""
     job = get_object_or_404(RecalculoPedidos.objects.select_related("criado_por"), pk=pk)
+    visiveis: set[int] = set()
+    if job.falhas:
+        visiveis = set(
+            Pedido.objects.visiveis_para(request.user)  # type: ignore[arg-type]
+            .filter(pk__in=[f["pedido"] for f in job.falhas])
+            .values_list("pk", flat=True)
+        )
+    falhas = [f for f in job.falhas if f["pedido"] in visiveis]
     modelo = (
         "vendas/partials/recalculo_progresso.html"
         if request.headers.get("HX-Request")
         else "vendas/recalculo_detalhe.html"
     )
-    resposta = render(request, modelo, {"job": job})
+    ctx = {"job": job, "falhas": falhas, "falhas_ocultas": len(job.falhas) - len(falhas)}
+    resposta = render(request, modelo, ctx)
     patch_vary_headers(resposta, ("HX-Request",))
     return resposta
