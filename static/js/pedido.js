@@ -119,7 +119,7 @@
       if (el && el.hasAttribute && el.hasAttribute("data-original")) {
         ev.preventDefault();
         el.value = el.getAttribute("data-original");
-        sujo = false;
+        sujos.delete(el);
         el.blur();
         return;
       }
@@ -232,7 +232,6 @@
       document.querySelectorAll("[data-versao-espelho]").forEach(function (c) { c.value = versao.value; });
     }
     if (ev.detail.target && ev.detail.target.id === "pedido-itens") {
-      sujo = false;
       var form = $("form-item");
       if (form && ev.detail.requestConfig && ev.detail.requestConfig.elt === form) {
         form.reset();
@@ -253,13 +252,24 @@
   });
 
   // --- unsaved changes ------------------------------------------------------------------------
-  var sujo = false;
+  // Per field: a field typed into stays unsaved until ITS request or form goes (an item's
+  // change saves that row, not the observations typed in another tab). A field a swap replaced
+  // was redrawn from the server: it no longer counts.
+  var sujos = new Set();
+  function salvos(raiz) {
+    sujos.forEach(function (campo) {
+      if (campo === raiz || (raiz.contains && raiz.contains(campo))) { sujos.delete(campo); }
+    });
+  }
   document.addEventListener("input", function (ev) {
     var t = ev.target;
-    if (t.closest && t.closest("#tela-pedido") && !t.hasAttribute("data-lookup") && t.id !== "busca-produto") { sujo = true; }
+    if (t.closest && t.closest("#tela-pedido") && !t.hasAttribute("data-lookup") && t.id !== "busca-produto") { sujos.add(t); }
   });
-  document.addEventListener("submit", function () { sujo = false; });
+  document.addEventListener("submit", function (ev) { salvos(ev.target); });
+  document.addEventListener("htmx:beforeRequest", function (ev) { if (ev.detail.elt) { salvos(ev.detail.elt); } });
   window.addEventListener("beforeunload", function (ev) {
-    if (sujo) { ev.preventDefault(); ev.returnValue = ""; }
+    var pendente = false;
+    sujos.forEach(function (campo) { if (document.contains(campo)) { pendente = true; } });
+    if (pendente) { ev.preventDefault(); ev.returnValue = ""; }
   });
 })();
