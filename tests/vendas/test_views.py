@@ -530,3 +530,30 @@ def test_historico_mostra_todos_os_eventos_em_paginas(client, cenario, quem, esp
     # and a bad cursor is a 404, not an error
     assert client.get(reverse("vendas:pedido-historico", args=[pedido.pk]),
                       {"antes": "x"}).status_code == 404  # fmt: skip
+
+
+@pytest.mark.parametrize(("quem", "ve_botao", "esperado"),
+                         [("dono", True, 302), ("supervisor", True, 302), ("sac", False, 404),
+                          ("colega", False, 404)])  # fmt: skip
+def test_cancelar_pedido_pela_tela_com_motivo(client, cenario, quem, ve_botao, esperado) -> None:
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    entrar(client, cenario, quem)
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert ("Motivo do cancelamento" in html) is ve_botao
+    url = reverse("vendas:pedido-cancelar", args=[pedido.pk])
+    # without a reason: refused, nothing changes
+    if esperado == 302:
+        client.post(url, {"versao": pedido.versao, "motivo": " "})
+        pedido.refresh_from_db()
+        assert pedido.status == StatusPedido.EM_DIGITACAO
+    resp = client.post(url, {"versao": pedido.versao, "motivo": "Cliente desistiu"})
+    assert resp.status_code == esperado
+    pedido.refresh_from_db()
+    if esperado == 302:
+        assert pedido.status == StatusPedido.CANCELADO
+        evento = pedido.eventos.get(tipo="cancelado")
+        assert evento.dados["motivo"] == "Cliente desistiu"
+        html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+        assert "Motivo do cancelamento" not in html  # a cancelled order cannot be cancelled
+    else:
+        assert pedido.status == StatusPedido.EM_DIGITACAO

@@ -29,7 +29,7 @@ from crm.listas import ListaBaseView
 from crm.xlsx import Coluna
 from vendas import selectors
 from vendas.calculo import Calculo
-from vendas.constants import PROBLEMAS, DecisaoAprovacao, StatusItem, StatusPedido
+from vendas.constants import PROBLEMAS, TRANSICOES, DecisaoAprovacao, StatusItem, StatusPedido
 from vendas.filters import PedidoFilter
 from vendas.forms import (
     CAMPOS_CABECALHO,
@@ -223,6 +223,8 @@ def _contexto(request: HttpRequest, pedido: Pedido, itens: list[ItemPedido]) -> 
         "bloqueantes": sum(1 for p in pedido.problemas if p["bloqueia"]),
         "ver_custos": ver_custos,
         "pode_alterar": pode_alterar,
+        "pode_cancelar": user.has_perm("vendas.change_pedido")
+        and StatusPedido.CANCELADO in TRANSICOES.get(pedido.status, ()),
         "pode_enviar": pode_alterar
         and pedido.status in (StatusPedido.EM_DIGITACAO, StatusPedido.APROVADO),
         "abas": ABAS,
