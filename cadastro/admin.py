@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from cadastro.constants import OrigemAlteracao
+from cadastro.constants import OrigemAlteracao, SituacaoTitulo
 from cadastro.models import (
     Armazem,
     Carteira,
@@ -34,6 +35,8 @@ from cadastro.models import (
     Telefone,
     TipoCliente,
     TipoContato,
+    TituloReceber,
+    TituloReceberQuerySet,
 )
 from cadastro.services import CAMPOS_CLIENTE, cliente_atualizar
 from crm.documentos import limpar
@@ -214,3 +217,71 @@ class EventoConsentimentoAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class SituacaoTituloFilter(admin.SimpleListFilter):
+    """The situação is derived (TituloReceber's docstring): filter on the same conditions."""
+
+    title = "situação"
+    parameter_name = "situacao"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(v), str(r)) for v, r in SituacaoTitulo.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not isinstance(queryset, TituloReceberQuerySet):
+            return queryset
+        hoje = timezone.localdate()
+        valor = self.value()
+        if valor == SituacaoTitulo.PAGO:
+            return queryset.pagos()
+        if valor == SituacaoTitulo.VENCIDO:
+            return queryset.vencidos(hoje)
+        if valor == SituacaoTitulo.PARCIAL:
+            return queryset.em_aberto().filter(vencimento__gte=hoje, valor_pago__gt=0)
+        if valor == SituacaoTitulo.ABERTO:
+            return queryset.em_aberto().filter(vencimento__gte=hoje, valor_pago=0)
+        return queryset
+
+
+@admin.register(TituloReceber)
+class TituloReceberAdmin(admin.ModelAdmin):
+    """Receivables come from the ERP (import): read here, with the client's visibility."""
+
+    list_display = (
+        "documento",
+        "parcela",
+        "cliente",
+        "especie",
+        "emissao",
+        "vencimento",
+        "valor",
+        "valor_pago",
+        "pago_em",
+        "situacao",
+        "empresa",
+    )
+    list_filter = (SituacaoTituloFilter, "especie", "empresa")
+    list_select_related = ("cliente", "empresa")
+    search_fields = ("=documento", "cliente__nome", "=cliente__documento")
+    raw_id_fields = ("cliente", "pedido")
+    date_hierarchy = "vencimento"
+    show_full_result_count = False
+
+    @admin.display(description="situação")
+    def situacao(self, obj: TituloReceber) -> str:
+        return str(obj.situacao.label)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TituloReceber]:
+        visiveis = Cliente.objects.visiveis_para(request.user)  # type: ignore[arg-type]
+        return super().get_queryset(request).filter(cliente__in=visiveis.values("pk"))
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[TituloReceber], search_term: str
+    ) -> tuple[QuerySet[TituloReceber], bool]:
+        """A masked CPF/CNPJ finds the client's titles too (the document is stored bare)."""
+        resultado, duplicados = super().get_search_results(request, queryset, search_term)
+        compacto = limpar(search_term)
+        if compacto and compacto != search_term and any(c.isdigit() for c in compacto):
+            resultado |= queryset.filter(cliente__documento=compacto)
+        return resultado, duplicados

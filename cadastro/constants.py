@@ -90,3 +90,34 @@ class IndicadorIE(models.TextChoices):
     CONTRIBUINTE = "1", "Contribuinte ICMS"
     ISENTO = "2", "Contribuinte isento de inscrição"
     NAO_CONTRIBUINTE = "9", "Não contribuinte"
+
+
+class EspecieTitulo(models.TextChoices):
+    """Kind of receivable as the ERP names it (espécie do título)."""
+
+    DUPLICATA = "duplicata", "Duplicata"
+    BOLETO = "boleto", "Boleto"
+    CHEQUE = "cheque", "Cheque"
+    CARTAO = "cartao", "Cartão"
+    PIX = "pix", "Pix"
+    CREDIARIO = "crediario", "Crediário / carnê"
+    NOTA_PROMISSORIA = "promissoria", "Nota promissória"
+    OUTROS = "outros", "Outros"
+
+
+class SituacaoTitulo(models.TextChoices):
+    """Derived from the amounts and the dates, never stored (see `TituloReceber`)."""
+
+    ABERTO = "aberto", "Em aberto"
+    PARCIAL = "parcial", "Pago parcialmente"
+    VENCIDO = "vencido", "Vencido"
+    PAGO = "pago", "Pago"
+
+
+class FiltroTitulos(models.TextChoices):
+    """The filter of the client's Financeiro tab (and of its export)."""
+
+    ABERTOS = "abertos", "Em aberto"
+    VENCIDOS = "vencidos", "Vencidos"
+    PAGOS = "pagos", "Pagos"
+    TODOS = "todos", "Todos"

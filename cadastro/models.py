@@ -6,21 +6,26 @@ Models compute; services (cadastro/services.py) write multi-model changes and th
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from cadastro.constants import (
     CanalContato,
+    EspecieTitulo,
     Indicador,
     IndicadorIE,
     Operadora,
     OrigemAlteracao,
     Sexo,
+    SituacaoTitulo,
     TipoContatoEletronico,
     TipoEndereco,
     TipoEventoCliente,
@@ -619,3 +624,152 @@ class MetaIndicador(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_indicador_display()}: {self.valor_meta}"
+
+
+# --- receivables (títulos a receber) ------------------------------------------------------
+
+
+class TituloReceberQuerySet(models.QuerySet["TituloReceber"]):
+    """Receivables are read through their client: `cliente_obter(user=...)` is the visibility
+    check, and every read starts from `TituloReceber.objects.do_cliente(cliente)`."""
+
+    def do_cliente(self, cliente: Cliente) -> TituloReceberQuerySet:
+        return self.filter(cliente=cliente)
+
+    def em_aberto(self) -> TituloReceberQuerySet:
+        """A balance left to receive (what the partial index `titulo_aberto` covers)."""
+        return self.filter(valor_pago__lt=F("valor"))
+
+    def vencidos(self, hoje: dt.date) -> TituloReceberQuerySet:
+        return self.em_aberto().filter(vencimento__lt=hoje)
+
+    def pagos(self) -> TituloReceberQuerySet:
+        return self.filter(valor_pago__gte=F("valor"))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class TituloReceber(models.Model):
+    """A receivable of a client, as the ERP reports it (the CRM stores and shows, never bills).
+
+    The situação (aberto, parcial, vencido, pago) is DERIVED, not stored: "vencido" changes
+    with the calendar, not with any write, so a stored value would need a nightly job to stay
+    true and would be wrong between its runs; the import writes in bulk with raw SQL, which
+    would have to repeat the rule. The amounts and dates answer it exactly, and the summary
+    aggregates filter on the same conditions in SQL (`TituloReceberQuerySet`).
+
+    Rule (one place: `situacao_em`): fully paid (valor_pago ≥ valor) → pago; otherwise past
+    due → vencido (even when partly paid: what matters for credit is the overdue balance);
+    otherwise partly paid → parcial; otherwise aberto.
+    """
+
+    # No FK indexes of their own: (empresa, documento, parcela) and (cliente, vencimento) lead
+    # with them.
+    empresa = models.ForeignKey(
+        "contas.Empresa", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    cliente = models.ForeignKey(
+        Cliente, on_delete=models.PROTECT, related_name="titulos", db_index=False
+    )
+    # A string reference: vendas imports cadastro, cadastro never imports vendas.
+    pedido = models.ForeignKey(
+        "vendas.Pedido",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="titulos",
+        verbose_name="pedido",
+    )
+    documento = models.CharField("número do documento", max_length=30)
+    parcela = models.CharField(
+        max_length=10, blank=True, help_text="Como o ERP numera: 1, 2/3, A… Vazio: parcela única."
+    )
+    especie = models.CharField(
+        "espécie", max_length=12, choices=EspecieTitulo.choices, default=EspecieTitulo.DUPLICATA
+    )
+    emissao = models.DateField("emissão")
+    vencimento = models.DateField()
+    valor = models.DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES)
+    valor_pago = models.DecimalField(
+        "valor pago",
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        default=Decimal("0.00"),
+    )
+    pago_em = models.DateField(
+        "data de pagamento", null=True, blank=True, help_text="Data do último pagamento."
+    )
+    criado_em = models.DateTimeField(auto_now_add=True)
+    atualizado_em = models.DateTimeField(auto_now=True)
+
+    objects = TituloReceberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["vencimento", "documento", "parcela", "id"]
+        verbose_name = "título a receber"
+        verbose_name_plural = "títulos a receber"
+        permissions = [
+            ("exportar_titulos", "Exportar títulos a receber"),
+            ("importar_titulos", "Importar títulos a receber"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["empresa", "documento", "parcela"],
+                name="titulo_documento_parcela_unico",
+                violation_error_message="Já existe um título com este documento e parcela.",
+            ),
+            models.CheckConstraint(condition=Q(valor__gt=0), name="titulo_valor_positivo"),
+            models.CheckConstraint(
+                condition=Q(valor_pago__gte=0), name="titulo_valor_pago_nao_negativo"
+            ),
+            models.CheckConstraint(
+                condition=Q(vencimento__gte=F("emissao")), name="titulo_vencimento_apos_emissao"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cliente", "vencimento"], name="titulo_cliente_vencimento"),
+            # Open titles are few next to the paid history: the summary, the "em aberto" and
+            # "vencidos" filters and the segmentation's "days late" read only these.
+            models.Index(
+                fields=["cliente", "vencimento"],
+                name="titulo_aberto",
+                condition=Q(valor_pago__lt=F("valor")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.documento}/{self.parcela}" if self.parcela else self.documento
+
+    @property
+    def saldo(self) -> Decimal:
+        """What is left to receive (never negative: an overpayment leaves nothing open)."""
+        return max(self.valor - self.valor_pago, Decimal("0.00"))
+
+    def situacao_em(self, hoje: dt.date) -> SituacaoTitulo:
+        if self.valor_pago >= self.valor:
+            return SituacaoTitulo.PAGO
+        if self.vencimento < hoje:
+            return SituacaoTitulo.VENCIDO
+        if self.valor_pago > 0:
+            return SituacaoTitulo.PARCIAL
+        return SituacaoTitulo.ABERTO
+
+    @property
+    def situacao(self) -> SituacaoTitulo:
+        return self.situacao_em(timezone.localdate())
+
+    def dias_atraso_em(self, hoje: dt.date) -> int:
+        """Days past due of an open title; 0 when paid or not yet due."""
+        if self.valor_pago >= self.valor or self.vencimento >= hoje:
+            return 0
+        return (hoje - self.vencimento).days
+
+    @property
+    def dias_atraso(self) -> int:
+        return self.dias_atraso_em(timezone.localdate())
+
+    @property
+    def dias_atraso_pagamento(self) -> int | None:
+        """Days between due date and payment of a paid title (negative: paid early)."""
+        if self.pago_em is None or self.valor_pago < self.valor:
+            return None
+        return (self.pago_em - self.vencimento).days

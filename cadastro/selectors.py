@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -11,13 +11,14 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models.functions import Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from pghistory.models import Events
 
-from cadastro.constants import CanalContato, OrigemAlteracao, TipoEventoCliente
+from cadastro.constants import CanalContato, FiltroTitulos, OrigemAlteracao, TipoEventoCliente
 from cadastro.models import (
     Carteira,
     Cliente,
@@ -27,8 +28,10 @@ from cadastro.models import (
     EventoConsentimento,
     PessoaContato,
     Telefone,
+    TituloReceber,
 )
 from crm.documentos import formatar_cep, formatar_documento, formatar_fone
+from crm.money import arredondar
 
 if TYPE_CHECKING:
     from contas.models import Usuario
@@ -337,3 +340,127 @@ def historico_cliente(cliente: Cliente, *, pagina: Any = 1, por_pagina: int = 25
         )
     pagina_obj.object_list = entradas
     return pagina_obj
+
+
+# --- receivables (the client's Financeiro tab) ---------------------------------------------
+#
+# Visibility: callers pass a client they got from `cliente_obter(user=...)`; nothing here
+# reaches a receivable except through its client.
+
+ZERO = Decimal("0.00")
+JANELA_ATRASO_MEDIO = timedelta(days=365)
+
+
+class _DiasEntre(models.Func):
+    """date − date in Postgres is an integer number of days."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = models.IntegerField()
+
+
+def titulos_filtrados(
+    cliente: Cliente, filtro: str, *, hoje: date | None = None
+) -> models.QuerySet[TituloReceber]:
+    """The client's titles under one filter of the tab, in the tab's order.
+
+    Open titles (em aberto, vencidos) come oldest due date first: what to collect first;
+    paid and all come newest first: the recent history.
+    """
+    hoje = hoje or timezone.localdate()
+    qs = TituloReceber.objects.do_cliente(cliente)
+    if filtro == FiltroTitulos.VENCIDOS:
+        return qs.vencidos(hoje).order_by("vencimento", "documento", "parcela", "id")
+    if filtro == FiltroTitulos.PAGOS:
+        return qs.pagos().order_by("-vencimento", "-documento", "-parcela", "-id")
+    if filtro == FiltroTitulos.TODOS:
+        return qs.order_by("-vencimento", "-documento", "-parcela", "-id")
+    return qs.em_aberto().order_by("vencimento", "documento", "parcela", "id")
+
+
+def filtro_titulos(valor: str | None) -> str:
+    """The tab's filter from the query string; anything unknown is "em aberto" (the default)."""
+    return valor if valor in FiltroTitulos.values else FiltroTitulos.ABERTOS
+
+
+def titulos_do_cliente(
+    cliente: Cliente, filtro: str, pagina: Any = 1, *, por_pagina: int = 20
+) -> Page:
+    """One page of the client's titles (count + page: two queries, whatever the page size)."""
+    qs = titulos_filtrados(cliente, filtro_titulos(filtro)).select_related("pedido")
+    return Paginator(qs, por_pagina).get_page(pagina)
+
+
+@dataclass(frozen=True)
+class ResumoFinanceiro:
+    """The figures of the Financeiro tab's cards (and later of the segmentation filters)."""
+
+    em_aberto: Decimal
+    vencido: Decimal
+    a_vencer: Decimal
+    titulos_em_aberto: int
+    titulos_vencidos: int
+    maior_atraso: int  # days, of the oldest overdue title; 0 when nothing is overdue
+    atraso_medio: Decimal | None  # days, titles paid in the last 12 months; None: none paid
+    pagos_12_meses: int
+    limite_credito: Decimal | None
+    credito_disponivel: Decimal | None  # None when the client has no credit limit
+
+    @property
+    def tem_titulos(self) -> bool:
+        return self.titulos_em_aberto > 0 or self.pagos_12_meses > 0
+
+
+def resumo_financeiro(cliente: Cliente, *, hoje: date | None = None) -> ResumoFinanceiro:
+    """Totals of the client's receivables in ONE aggregate query, in Decimal.
+
+    - em aberto: sum of the balances (valor − valor_pago) of the titles not fully paid;
+      vencido: of those past due; a vencer: of those due today or later;
+    - maior atraso: days since the due date of the oldest overdue title;
+    - atraso médio: mean of (pago_em − vencimento) over the titles fully paid in the last 365
+      days, counting an early payment as 0 (paying early does not offset paying late), to one
+      decimal place, half-up;
+    - crédito disponível: the client's credit limit minus what is open (may be negative:
+      the client is over the limit).
+    """
+    hoje = hoje or timezone.localdate()
+    saldo = models.F("valor") - models.F("valor_pago")
+    aberto = models.Q(valor_pago__lt=models.F("valor"))
+    vencido = aberto & models.Q(vencimento__lt=hoje)
+    pago_recente = models.Q(
+        valor_pago__gte=models.F("valor"),
+        pago_em__isnull=False,
+        pago_em__gt=hoje - JANELA_ATRASO_MEDIO,
+        pago_em__lte=hoje,
+    )
+    atraso = Greatest(_DiasEntre(models.F("pago_em"), models.F("vencimento")), models.Value(0))
+    dinheiro = models.DecimalField(max_digits=16, decimal_places=2)
+    r = TituloReceber.objects.do_cliente(cliente).aggregate(
+        em_aberto=models.Sum(saldo, filter=aberto, output_field=dinheiro),
+        vencido=models.Sum(saldo, filter=vencido, output_field=dinheiro),
+        titulos_em_aberto=models.Count("pk", filter=aberto),
+        titulos_vencidos=models.Count("pk", filter=vencido),
+        vencimento_mais_antigo=models.Min("vencimento", filter=vencido),
+        soma_atraso=models.Sum(atraso, filter=pago_recente),
+        pagos_12_meses=models.Count("pk", filter=pago_recente),
+    )
+    em_aberto = r["em_aberto"] or ZERO
+    vencido_total = r["vencido"] or ZERO
+    pagos = r["pagos_12_meses"]
+    atraso_medio = (
+        arredondar(Decimal(r["soma_atraso"]) / Decimal(pagos), Decimal("0.1")) if pagos else None
+    )
+    antigo = r["vencimento_mais_antigo"]
+    limite = cliente.limite_credito
+    return ResumoFinanceiro(
+        em_aberto=em_aberto,
+        vencido=vencido_total,
+        a_vencer=em_aberto - vencido_total,
+        titulos_em_aberto=r["titulos_em_aberto"],
+        titulos_vencidos=r["titulos_vencidos"],
+        maior_atraso=(hoje - antigo).days if antigo else 0,
+        atraso_medio=atraso_medio,
+        pagos_12_meses=pagos,
+        limite_credito=limite,
+        credito_disponivel=None if limite is None else limite - em_aberto,
+    )

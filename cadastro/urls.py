@@ -2,7 +2,7 @@
 
 Names (contract): cliente-lista, cliente-exportar, cliente-criar, cliente-detalhe,
 cliente-editar, cliente-aba, endereco-*, telefone-*, contato-eletronico-*, pessoa-contato-*,
-consentimento-registrar, cep-consultar, indicadores.
+consentimento-registrar, cep-consultar, indicadores, cliente-titulos-exportar.
 """
 
 from cadastro.views import detalhe, indicadores, lista

@@ -28,6 +28,7 @@ _TIPOS: dict[str, str] = {
     "clientes": "cadastro.importacao.ImportacaoClientes",
     "precos": "produtos.importacao.ImportacaoPrecos",
     "regras": "matrizes.importacao.ImportacaoRegras",
+    "titulos": "cadastro.importacao_titulos.ImportacaoTitulos",
 }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
@@ -103,3 +105,27 @@ class EmailFactory(factory.django.DjangoModelFactory):
     cliente = factory.SubFactory(ClienteFactory)
     tipo = TipoContatoEletronico.EMAIL
     valor = factory.Sequence(lambda n: f"cliente{n}@exemplo.com.br")
+
+
+class TituloReceberFactory(factory.django.DjangoModelFactory):
+    """An open title (not due for a month) of a new client; override what the test is about."""
+
+    class Meta:
+        model = m.TituloReceber
+
+    empresa = factory.SubFactory(EmpresaFactory)
+    cliente = factory.SubFactory(ClienteFactory)
+    documento = factory.Sequence(lambda n: f"NF{n:06d}")
+    parcela = "1"
+    especie = "duplicata"
+    emissao = factory.LazyFunction(lambda: _hoje() - dt.timedelta(days=5))
+    vencimento = factory.LazyFunction(lambda: _hoje() + dt.timedelta(days=30))
+    valor = Decimal("100.00")
+    valor_pago = Decimal("0.00")
+    pago_em = None
+
+
+def _hoje() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

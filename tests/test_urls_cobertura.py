@@ -374,6 +374,7 @@ CASOS: dict[str, Caso] = {
         lambda p: {"pk": _cliente(p).pk}, post={"nome": "Invasor", "versao": "1"}
     ),
     "cadastro:cliente-aba": Caso(lambda p: {"pk": _cliente(p).pk, "aba": "dados"}),
+    "cadastro:cliente-titulos-exportar": Caso(lambda p: {"pk": _cliente(p).pk}),
     "cadastro:consentimento-registrar": Caso(
         lambda p: {"pk": _cliente(p).pk}, post={"canal": "email", "concedido": "true"}
     ),

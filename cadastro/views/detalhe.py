@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cadastro import selectors
-from cadastro.constants import CanalContato, OrigemAlteracao
+from cadastro.constants import CanalContato, FiltroTitulos, OrigemAlteracao
 from cadastro.forms import (
     ClienteForm,
     ConsentimentoForm,
@@ -57,6 +58,8 @@ from cadastro.services import (
     telefone_salvar,
 )
 from contas.constants import SIGLAS_UF
+from crm.listas import TIPO_XLSX
+from crm.xlsx import Coluna, exportar_xlsx
 
 ABAS: list[tuple[str, str]] = [
     ("dados", "Dados"),
@@ -65,8 +68,19 @@ ABAS: list[tuple[str, str]] = [
     ("consentimentos", "Consentimentos"),
     ("historico", "Histórico"),
     ("linha-do-tempo", "Linha do tempo"),
+    ("financeiro", "Financeiro"),
 ]
 SLUGS_ABAS = {slug for slug, _ in ABAS}
+# A tab only for who holds its permission (hidden from the bar, 403 by URL).
+PERMISSAO_ABA = {"financeiro": "cadastro.view_tituloreceber"}
+
+
+def _abas_do_usuario(user: Any) -> list[tuple[str, str]]:
+    return [
+        (slug, rotulo)
+        for slug, rotulo in ABAS
+        if slug not in PERMISSAO_ABA or user.has_perm(PERMISSAO_ABA[slug])
+    ]
 
 
 @dataclass
@@ -84,7 +98,7 @@ class Subform:
 
 def _contexto_aba(request: HttpRequest, cliente: Cliente, aba: str) -> dict[str, Any]:
     pagina = request.GET.get("pagina", 1)
-    ctx: dict[str, Any] = {"cliente": cliente, "aba": aba, "abas": ABAS}
+    ctx: dict[str, Any] = {"cliente": cliente, "aba": aba, "abas": _abas_do_usuario(request.user)}
     if aba == "enderecos":
         ctx["enderecos"] = selectors.enderecos_do_cliente(cliente)
     elif aba == "contatos":
@@ -98,6 +112,14 @@ def _contexto_aba(request: HttpRequest, cliente: Cliente, aba: str) -> dict[str,
         ctx["pagina"] = selectors.historico_cliente(cliente, pagina=pagina)
     elif aba == "linha-do-tempo":
         ctx["pagina"] = selectors.linha_do_tempo(cliente, pagina=pagina)
+    elif aba == "financeiro":
+        filtro = selectors.filtro_titulos(request.GET.get("filtro"))
+        ctx["filtro"] = filtro
+        ctx["filtros"] = FiltroTitulos.choices
+        ctx["resumo"] = selectors.resumo_financeiro(cliente)
+        ctx["pagina"] = selectors.titulos_do_cliente(cliente, filtro, pagina)
+        ctx["hoje"] = timezone.localdate()
+        ctx["qs_paginacao"] = urlencode({"filtro": filtro})
     return ctx
 
 
@@ -151,6 +173,7 @@ def cliente_detalhe(request: HttpRequest, pk: int) -> HttpResponse:
     aba = request.GET.get("aba", "dados")
     if aba not in SLUGS_ABAS:
         aba = "dados"
+    _exigir_permissao_aba(request, aba)
     # The URL that tabs push into the history: always the whole page (htmx may re-request it
     # on back/forward when its history cache misses).
     return _render_aba(request, cliente, aba, pagina_inteira=True)
@@ -163,7 +186,66 @@ def cliente_aba(request: HttpRequest, pk: int, aba: str) -> HttpResponse:
     cliente = cliente_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
     if aba not in SLUGS_ABAS:
         raise Http404("Aba inexistente.")
+    _exigir_permissao_aba(request, aba)
     return _render_aba(request, cliente, aba)
+
+
+def _exigir_permissao_aba(request: HttpRequest, aba: str) -> None:
+    """After the client's visibility check (404 first: a 403 would confirm it exists)."""
+    permissao = PERMISSAO_ABA.get(aba)
+    if permissao and not request.user.has_perm(permissao):
+        raise PermissionDenied
+
+
+@login_required
+@permission_required(
+    ["cadastro.view_tituloreceber", "cadastro.exportar_titulos"], raise_exception=True
+)
+@require_GET
+def cliente_titulos_exportar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's titles under the tab's filter, as a typed pt-BR .xlsx."""
+    cliente = cliente_obter(user=request.user, pk=pk)  # type: ignore[arg-type]
+    filtro = selectors.filtro_titulos(request.GET.get("filtro"))
+    hoje = timezone.localdate()
+    titulos = selectors.titulos_filtrados(cliente, filtro, hoje=hoje).select_related("pedido")
+    linhas = (
+        (
+            t.documento,
+            t.parcela,
+            t.get_especie_display(),
+            t.emissao,
+            t.vencimento,
+            t.valor,
+            t.valor_pago,
+            t.saldo,
+            t.pago_em,
+            str(t.situacao_em(hoje).label),
+            t.dias_atraso_em(hoje) or None,
+            t.pedido.numero if t.pedido_id else None,  # type: ignore[union-attr]
+        )
+        for t in titulos.iterator(chunk_size=2000)
+    )
+    conteudo = exportar_xlsx(COLUNAS_TITULOS, linhas, titulo_planilha="Títulos a receber")
+    nome = f"titulos_{cliente.pk}_{filtro}_{timezone.localtime().strftime('%Y%m%d_%H%M')}.xlsx"
+    resposta = HttpResponse(conteudo, content_type=TIPO_XLSX)
+    resposta["Content-Disposition"] = f'attachment; filename="{nome}"'
+    return resposta
+
+
+COLUNAS_TITULOS = [
+    Coluna("Documento", "texto", 16),
+    Coluna("Parcela", "texto", 9),
+    Coluna("Espécie", "texto", 18),
+    Coluna("Emissão", "data"),
+    Coluna("Vencimento", "data"),
+    Coluna("Valor", "moeda"),
+    Coluna("Valor pago", "moeda"),
+    Coluna("Saldo", "moeda"),
+    Coluna("Pago em", "data"),
+    Coluna("Situação", "texto", 18),
+    Coluna("Dias de atraso", "inteiro"),
+    Coluna("Pedido", "inteiro"),
+]
 
 
 @login_required
@@ -457,6 +539,7 @@ rotas = [
     path("<int:pk>/", cliente_detalhe, name="cliente-detalhe"),
     path("<int:pk>/editar/", cliente_editar, name="cliente-editar"),
     path("<int:pk>/aba/<slug:aba>/", cliente_aba, name="cliente-aba"),
+    path("<int:pk>/titulos/exportar/", cliente_titulos_exportar, name="cliente-titulos-exportar"),
     path("<int:pk>/consentimentos/", consentimento_registrar_view, name="consentimento-registrar"),
 ]
 _SEGMENTOS = {
