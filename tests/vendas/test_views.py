@@ -557,3 +557,21 @@ def test_cancelar_pedido_pela_tela_com_motivo(client, cenario, quem, ve_botao, e
         assert "Motivo do cancelamento" not in html  # a cancelled order cannot be cancelled
     else:
         assert pedido.status == StatusPedido.EM_DIGITACAO
+
+
+def test_cabecalho_do_cliente_leva_aos_titulos_a_receber(client, cenario) -> None:
+    from django.contrib.auth.models import Permission
+
+    pedido = criar_pedido(cenario, [(cenario.parafuso, "20")])
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    url = reverse("cadastro:cliente-detalhe", args=[cenario.cliente.pk]) + "?aba=financeiro"
+    assert f'href="{url}">Títulos a receber' in html
+    assert client.get(url).status_code == 200
+    # without the permission to see receivables, no link
+    dono = cenario.dono
+    for grupo in dono.groups.all():
+        grupo.permissions.remove(Permission.objects.get(codename="view_tituloreceber"))
+    entrar(client, cenario, "dono")
+    html = client.get(reverse("vendas:pedido-detalhe", args=[pedido.pk])).content.decode()
+    assert "Títulos a receber" not in html
