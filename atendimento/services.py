@@ -90,8 +90,10 @@ def _nome(usuario: Usuario | None) -> str:
     return usuario.get_full_name() or usuario.username
 
 
-def _evento(chamado: Chamado, tipo: str, ator: Usuario | None, **dados: Any) -> EventoChamado:
-    return EventoChamado.objects.create(chamado=chamado, tipo=tipo, ator=ator, dados=dados)
+def _evento(
+    chamado: Chamado, tipo_evento: str, ator: Usuario | None, /, **dados: Any
+) -> EventoChamado:
+    return EventoChamado.objects.create(chamado=chamado, tipo=tipo_evento, ator=ator, dados=dados)
 
 
 def _linha_do_tempo(chamado: Chamado, ator: Usuario, descricao: str) -> None:
