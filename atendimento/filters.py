@@ -17,12 +17,6 @@ from cadastro.busca import SemAcento
 from vendas.selectors import sem_acento
 
 
-class _Responsavel(df.ModelChoiceFilter):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.extra["label_from_instance"] = lambda u: u.get_full_name() or u.username
-
-
 def _responsaveis(request: Any) -> QuerySet[Any]:
     return responsaveis_possiveis()
 
@@ -39,7 +33,9 @@ class ChamadoFilter(df.FilterSet):
         label="Situação", method="filtrar_status", empty_label="Todas",
         choices=[("pendentes", "Pendentes (abertos e em execução)"), *StatusChamado.choices],
     )  # fmt: skip
-    responsavel = _Responsavel(label="Responsável", queryset=_responsaveis, empty_label="Todos")
+    responsavel = df.ModelChoiceFilter(
+        label="Responsável", queryset=_responsaveis, empty_label="Todos"
+    )
     tipo = df.ModelChoiceFilter(queryset=TipoChamado.objects.all(), empty_label="Todos")
     canal = df.ModelChoiceFilter(queryset=CanalAtendimento.objects.all(), empty_label="Todos")
     aberto_de = df.DateFilter(

@@ -79,7 +79,10 @@ class ChamadoForm(forms.Form):
     motivo: forms.ModelChoiceField[MotivoChamado] = forms.ModelChoiceField(
         queryset=MotivoChamado.objects.filter(ativo=True),
         empty_label="(escolha o tipo antes)",
-        error_messages={"required": "Escolha o motivo do chamado."},
+        error_messages={
+            "required": "Escolha o motivo do chamado.",
+            "invalid_choice": "Escolha um motivo do tipo escolhido.",
+        },
     )
     assunto = forms.CharField(
         max_length=150, error_messages={"required": "Informe o assunto do chamado."}

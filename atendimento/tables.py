@@ -28,8 +28,8 @@ class ChamadoTable(BaseTable):
         orderable=False,
     )  # fmt: skip
     responsavel = tables.TemplateColumn(
-        "{{ record.responsavel.get_full_name|default:record.responsavel.username|default:'—' }}",
-        verbose_name="Responsável", orderable=False,
+        template_name="atendimento/tables/chamado_responsavel.html", verbose_name="Responsável",
+        orderable=False,
     )  # fmt: skip
     prazo = tables.TemplateColumn(
         template_name="atendimento/tables/chamado_prazo.html", verbose_name="Prazo",
