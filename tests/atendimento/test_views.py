@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -116,8 +116,8 @@ def test_rep_nao_define_campos_que_o_formulario_nao_oferece(client, cenario, reg
     client.force_login(_u(cenario, "dono"))
     dados = _post(
         registros, cenario.cliente, status="encerrado", numero="999", versao="7",
-        responsavel=str(_u(cenario, "sac").pk), solucao="Nada", aberto_por=str(_u(cenario, "sac").pk),
-        primeira_resposta_em="2020-01-01T00:00",
+        responsavel=str(_u(cenario, "sac").pk), solucao="Nada",
+        aberto_por=str(_u(cenario, "sac").pk), primeira_resposta_em="2020-01-01T00:00",
     )  # fmt: skip
     client.post(reverse("atendimento:chamado-novo"), dados)
     chamado = Chamado.objects.get()
