@@ -53,7 +53,7 @@ class ChamadoForm(forms.Form):
             "invalid_choice": "Cliente não encontrado na sua carteira.",
         },
     )
-    pedido = forms.ModelChoiceField(
+    pedido: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Pedido/orçamento",
         queryset=None,  # the chosen client's, in __init__
         required=False,
@@ -92,7 +92,7 @@ class ChamadoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Descreva a solicitação do cliente."},
     )
-    produto = forms.ModelChoiceField(
+    produto: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Produto reclamado",
         queryset=None,
         required=False,
