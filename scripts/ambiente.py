@@ -100,6 +100,7 @@ def run() -> None:
     _manage(env, "gerar_demo_vendas")
     _manage(env, "gerar_demo_oportunidades")
     _manage(env, "gerar_demo_contratos")
+    _manage(env, "gerar_demo_atendimento", "--se-vazio")
     porta = os.environ.get("PORT", "8000")
     filhos = [
         subprocess.Popen(
