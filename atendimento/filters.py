@@ -31,7 +31,7 @@ class ChamadoFilter(df.FilterSet):
     pedido = df.NumberFilter(field_name="pedido_id", widget=forms.HiddenInput)
     status = df.ChoiceFilter(
         label="Situação", method="filtrar_status", empty_label="Todas",
-        choices=[("pendentes", "Pendentes (abertos e em execução)"), *StatusChamado.choices],
+        choices=[("pendentes", "Pendentes"), *StatusChamado.choices],
     )  # fmt: skip
     responsavel = df.ModelChoiceFilter(
         label="Responsável", queryset=_responsaveis, empty_label="Todos"

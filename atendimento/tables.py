@@ -22,7 +22,6 @@ class ChamadoTable(BaseTable):
         template_name="atendimento/tables/chamado_tipo.html", verbose_name="Tipo / motivo",
         orderable=False,
     )  # fmt: skip
-    canal = tables.Column(verbose_name="Canal", orderable=False)
     status = tables.TemplateColumn(
         template_name="atendimento/tables/chamado_status.html", verbose_name="Situação",
         orderable=False,
@@ -38,7 +37,7 @@ class ChamadoTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Chamado
-        fields = ("numero", "criado_em", "cliente", "assunto", "tipo", "canal", "status",
+        fields = ("numero", "criado_em", "cliente", "assunto", "tipo", "status",
                   "responsavel", "prazo")  # fmt: skip
         sequence = fields
         order_by = ("-criado_em",)
