@@ -94,11 +94,11 @@ DISTRIBUICAO = [(StatusChamado.ABERTO, 25), (StatusChamado.EM_EXECUCAO, 40),
 def _registros() -> tuple[list[CanalAtendimento], list[MotivoChamado]]:
     for codigo, descricao in CANAIS:
         CanalAtendimento.objects.get_or_create(codigo=codigo, defaults={"descricao": descricao})
-    for codigo, descricao, horas, motivos in TIPOS:
+    for codigo, descricao, horas, lista in TIPOS:
         tipo, _ = TipoChamado.objects.get_or_create(
             codigo=codigo, defaults={"descricao": descricao, "prazo_horas": horas}
         )
-        for codigo_motivo, descricao_motivo in motivos:
+        for codigo_motivo, descricao_motivo in lista:
             MotivoChamado.objects.get_or_create(
                 codigo=codigo_motivo, defaults={"descricao": descricao_motivo, "tipo": tipo}
             )
