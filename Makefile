@@ -33,7 +33,7 @@ lint: deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/x} $(PY) manage.py makemigrations --check --dry-run
-	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/x} $(PY) -m mypy crm contas cadastro produtos matrizes importacoes vendas
+	DATABASE_URL=$${DATABASE_URL:-postgres://localhost/x} $(PY) -m mypy crm contas cadastro produtos matrizes importacoes vendas atendimento
 
 clean-db:
 	rm -rf .pgdata .run

@@ -18,6 +18,7 @@ MENU: list[tuple[str, str, str | None]] = [
     ("Oportunidades", "vendas:oportunidade-lista", "vendas.view_oportunidade"),
     ("Indicadores de vendas", "vendas:indicadores", "vendas.add_oportunidade"),
     ("Contratos", "vendas:contrato-lista", "vendas.view_contrato"),
+    ("Chamados", "atendimento:chamado-lista", "atendimento.view_chamado"),
 ]
 
 

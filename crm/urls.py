@@ -14,6 +14,7 @@ urlpatterns = [
     path("produtos/", include("produtos.urls")),
     path("matrizes/", include("matrizes.urls")),
     path("vendas/", include("vendas.urls")),
+    path("atendimento/", include("atendimento.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("img/logo.svg"), permanent=True)),
 ]

@@ -101,6 +101,7 @@ def run() -> None:
     _manage(env, "gerar_demo_oportunidades")
     _manage(env, "gerar_demo_contratos")
     _manage(env, "gerar_demo_titulos", "--se-vazio")
+    _manage(env, "gerar_demo_atendimento", "--se-vazio")
     porta = os.environ.get("PORT", "8000")
     filhos = [
         subprocess.Popen(

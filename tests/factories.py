@@ -129,3 +129,53 @@ def _hoje() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# --- atendimento (tickets) ------------------------------------------------------------------
+
+
+class TipoChamadoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "atendimento.TipoChamado"
+        django_get_or_create = ("codigo",)
+
+    codigo = factory.Sequence(lambda n: f"TIPO{n}")
+    descricao = factory.Sequence(lambda n: f"Tipo de chamado {n}")
+    prazo_horas = 48
+
+
+class MotivoChamadoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "atendimento.MotivoChamado"
+        django_get_or_create = ("codigo",)
+
+    codigo = factory.Sequence(lambda n: f"MOT{n}")
+    descricao = factory.Sequence(lambda n: f"Motivo {n}")
+    tipo = factory.SubFactory(TipoChamadoFactory)
+
+
+class CanalAtendimentoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "atendimento.CanalAtendimento"
+        django_get_or_create = ("codigo",)
+
+    codigo = "TEL"
+    descricao = "Telefone"
+
+
+class ChamadoFactory(factory.django.DjangoModelFactory):
+    """A ticket row without the services (lists, counts); tests of behaviour use the services."""
+
+    class Meta:
+        model = "atendimento.Chamado"
+
+    cliente = factory.SubFactory(ClienteFactory)
+    aberto_por = factory.SubFactory(UsuarioFactory, papel="Atendente SAC")
+    empresa = factory.LazyAttribute(lambda o: o.aberto_por.empresa)
+    numero = factory.Sequence(lambda n: 1_000_000 + n)
+    canal = factory.SubFactory(CanalAtendimentoFactory)
+    motivo = factory.SubFactory(MotivoChamadoFactory)
+    tipo = factory.LazyAttribute(lambda o: o.motivo.tipo)
+    forma = "passivo"
+    assunto = factory.Sequence(lambda n: f"Reclamação {n}")
+    descricao = "Cliente relata problema na entrega."

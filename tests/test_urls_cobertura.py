@@ -368,6 +368,42 @@ def _casos_oportunidades() -> dict[str, Caso]:
     }
 
 
+def _casos_atendimento() -> dict[str, Caso]:
+    """Tickets follow their client's visibility (atendimento helper). The colleague (a rep)
+    may neither see nor act; acting needs the SAC/supervisor right, checked after visibility."""
+
+    def chamado(p: Any) -> dict[str, Any]:
+        from tests.factories import ChamadoFactory
+
+        return {"pk": ChamadoFactory(cliente=_cliente(p), aberto_por=p.usuarios["sac"]).pk}
+
+    def tarefa(p: Any) -> dict[str, Any]:
+        import datetime as dt
+
+        from atendimento.models import TarefaChamado
+
+        dados = chamado(p)
+        item = TarefaChamado.objects.create(
+            chamado_id=dados["pk"], descricao="Ligar", responsavel=p.usuarios["sac"],
+            data_prevista=dt.date.today(), criado_por=p.usuarios["sac"],
+        )  # fmt: skip
+        return {**dados, "tarefa": item.pk}
+
+    versao = {"versao": "1"}
+    return {
+        "atendimento:chamado-detalhe": Caso(chamado),
+        "atendimento:chamado-iniciar": Caso(chamado, post={**versao, "responsavel": "1"}),
+        "atendimento:chamado-comentar": Caso(chamado, post={"texto": "Invasor"}),
+        "atendimento:chamado-tarefa-adicionar": Caso(
+            chamado, post={"descricao": "X", "responsavel": "1", "data_prevista": "2099-01-01"}
+        ),
+        "atendimento:chamado-tarefa-concluir": Caso(tarefa),
+        "atendimento:chamado-encerrar": Caso(chamado, post={**versao, "solucao": "X"}),
+        "atendimento:chamado-cancelar": Caso(chamado, post={**versao, "motivo": "X"}),
+        "atendimento:chamado-reabrir": Caso(chamado, post=versao),
+    }
+
+
 CASOS: dict[str, Caso] = {
     "cadastro:cliente-detalhe": Caso(lambda p: {"pk": _cliente(p).pk}),
     "cadastro:cliente-editar": Caso(
@@ -416,6 +452,7 @@ CASOS: dict[str, Caso] = {
     **_casos_vendas(),
     **_casos_oportunidades(),
     **_casos_contratos(),
+    **_casos_atendimento(),
 }
 
 
@@ -440,7 +477,7 @@ ESTATICAS = {"cadastro.Municipio", "cadastro.FaixaCep", "cadastro.Cep"}
 def _impressao_digital() -> dict[str, Any]:
     """Row counts and last-change stamps of every table of our apps: "nothing changed"."""
     digital: dict[str, Any] = {}
-    for app in ("cadastro", "vendas", "produtos", "matrizes", "importacoes"):
+    for app in ("cadastro", "vendas", "produtos", "matrizes", "importacoes", "atendimento"):
         if not apps.is_installed(app):
             continue
         for modelo in apps.get_app_config(app).get_models():

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "produtos",
     "matrizes",
     "vendas",
+    "atendimento",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
  * warning. No inline JS (CSP). The map is printed on the buttons and in the "?" dialog:
  *   F2 product search · F3 product lookup · F4 payment condition / client lookup
  *   ↓ ↑ Enter in a result list · Enter = next field (last field: submit) · Esc = cancel
- *   1…9 tabs (outside fields) · Ctrl+Enter send (closing tab) · ? shortcuts
+ *   1…9, 0 tabs (outside fields; 0 is the tenth) · Ctrl+Enter send (closing tab) · ? shortcuts
  */
 (function () {
   "use strict";
@@ -125,7 +125,7 @@
       }
       var det = el && el.closest ? el.closest("details[open]") : null;
       if (det) { det.open = false; focar(det.querySelector("summary")); return; }
-      // Nothing to cancel: leave the field, so 1…7 and ? work again.
+      // Nothing to cancel: leave the field, so 1…9, 0 and ? work again.
       if (emCampo(el)) { el.blur(); }
       return;
     }
@@ -209,9 +209,9 @@
     if (emCampo(el)) { return; }
     if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     if (ev.key === "?") { ev.preventDefault(); alternarAtalhos(); return; }
-    if (/^[1-9]$/.test(ev.key)) {
+    if (/^[0-9]$/.test(ev.key)) {
       var abas = document.querySelectorAll("[data-aba]");
-      var n = parseInt(ev.key, 10);
+      var n = ev.key === "0" ? 10 : parseInt(ev.key, 10);  // 0 is the tenth tab (SAC)
       if (abas.length >= n) { ev.preventDefault(); abrirAba(abas[n - 1].getAttribute("data-aba")); }
     }
   });

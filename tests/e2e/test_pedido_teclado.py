@@ -47,6 +47,12 @@ def test_atalhos_e_aviso_de_alteracoes_nao_salvas(pagina, screenshot, cenario): 
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog#atalhos", state="hidden")
 
+    # 0: the tenth tab, SAC (the tab shows its key)
+    assert "0" in page.inner_text("#tab-sac kbd")
+    page.keyboard.press("0")
+    assert page.is_visible("#aba-sac") and not page.is_visible("#aba-itens")
+    page.keyboard.press("1")
+
     # F4: the payment condition
     page.keyboard.press("F4")
     assert page.evaluate("document.activeElement.id") == "id_condicao_pagamento"

@@ -82,6 +82,7 @@ ABAS = (
     ("documentos", "Documentos"),
     ("programacao", "Programação de datas"),
     ("anexos", "Anexos"),
+    ("sac", "SAC"),
 )
 
 
@@ -255,7 +256,21 @@ def _contexto_completo(request: HttpRequest, pedido: Pedido, itens: list[ItemPed
     ctx.update(contexto_abas(request, pedido, itens, ctx["pode_alterar"]))
     # favourites, promotions and quotes panels next to the product search (views/catalogo.py)
     ctx["catalogo"] = selectors.catalogo_painel(pedido=pedido, user=request.user)  # type: ignore[arg-type]
+    ctx.update(_contexto_sac(request, pedido))
     return ctx
+
+
+def _contexto_sac(request: HttpRequest, pedido: Pedido) -> dict[str, Any]:
+    """The SAC tab: the order's tickets the user sees (one query), for who sees tickets."""
+    user = request.user
+    if not user.has_perm("atendimento.view_chamado"):
+        return {"ver_chamados": False, "chamados": []}
+    from atendimento.selectors import chamados_do_pedido
+
+    return {
+        "ver_chamados": True,
+        "chamados": list(chamados_do_pedido(user=user, pedido=pedido)),  # type: ignore[arg-type]
+    }
 
 
 @login_required
