@@ -78,6 +78,22 @@
   document.addEventListener("submit", function () { sujo = false; });
   window.addEventListener("beforeunload", function (ev) { if (sujo) { ev.preventDefault(); ev.returnValue = ""; } });
 
+  // Drop-downs (top menu modules, "Cancelar pedido"): one open at a time; a click elsewhere or
+  // Esc closes them (Esc gives the focus back to the drop-down's title).
+  function fecharMenus(exceto) {
+    document.querySelectorAll("details.menu-grupo[open], details.menu-acao[open]").forEach(function (d) {
+      if (d !== exceto) { d.open = false; }
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    fecharMenus(ev.target.closest ? ev.target.closest("details.menu-grupo, details.menu-acao") : null);
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") { return; }
+    var aberto = ev.target.closest ? ev.target.closest("details.menu-grupo[open], details.menu-acao[open]") : null;
+    if (aberto) { aberto.open = false; aberto.querySelector("summary").focus(); }
+  });
+
   // Confirmations without inline JS: <button data-confirmar="Texto">.
   document.addEventListener("click", function (ev) {
     var el = ev.target.closest ? ev.target.closest("[data-confirmar]") : null;

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 RAIZ = Path(__file__).resolve().parents[2]
 
 
@@ -78,8 +80,30 @@ def test_menu_marca_so_a_entrada_mais_especifica(client, db):
 
     client.force_login(UsuarioFactory(username="sup_menu", papel="Supervisor"))
     menu = client.get("/clientes/indicadores/").context["menu"]
-    ativos = [item["rotulo"] for item in menu if item["ativo"]]
-    assert ativos == ["Indicadores"]
+    ativos = [item["rotulo"] for grupo in menu for item in grupo["itens"] if item["ativo"]]
+    assert ativos == ["Indicadores de clientes"]
+    assert [g["rotulo"] for g in menu if g["ativo"]] == ["Clientes"]
+
+
+@pytest.mark.parametrize(
+    ("papel", "modulos"),
+    [
+        ("Representante", ["Clientes", "Produtos", "Vendas", "Atendimento"]),
+        ("Atendente SAC", ["Clientes", "Produtos", "Vendas", "Atendimento"]),
+    ],
+)
+def test_menu_agrupa_as_telas_por_modulo_conforme_as_permissoes(client, db, papel, modulos):
+    from tests.factories import UsuarioFactory
+
+    client.force_login(UsuarioFactory(username=f"menu_{papel[:3]}", papel=papel))
+    resposta = client.get("/vendas/")
+    menu = resposta.context["menu"]
+    assert [g["rotulo"] for g in menu] == modulos
+    telas = {g["rotulo"]: [i["rotulo"] for i in g["itens"]] for g in menu}
+    # a rep does not see the approval queue, the targets or the rule matrices' import
+    assert "Fila de aprovação" not in telas["Vendas"] and "Metas" not in telas["Vendas"]
+    html = resposta.content.decode()
+    assert '<details class="menu-grupo" data-ativo>' in html and "<summary>Vendas</summary>" in html
 
 
 def test_ids_nos_templates_nao_ganham_separador_de_milhar():
