@@ -40,6 +40,7 @@ from atendimento.services import (
     chamado_tarefa_concluir,
 )
 from atendimento.tables import ChamadoTable
+from cadastro.selectors import resumo_financeiro
 from crm.listas import ListaBaseView
 from crm.xlsx import Coluna
 
@@ -274,6 +275,11 @@ def _detalhe(
         "chamado": chamado,
         "pode_atender": pode_atender,
         "tarefas": list(selectors.chamado_tarefas(chamado)),
+        # SPEC: a ticket shows the client's receivables (complaints about a charge, a
+        # delivery held for a late payment…): the Financeiro tab's summary, for who may see it.
+        "financeiro": resumo_financeiro(chamado.cliente)
+        if user.has_perm("cadastro.view_tituloreceber")
+        else None,
         "eventos": list(selectors.chamado_eventos(chamado)[:200]),
         "form_iniciar": None,
         "form_comentario": None,

@@ -364,3 +364,35 @@ def test_exportacao_respeita_a_carteira(client, cenario, registros):
     assuntos = [linha[4] for linha in linhas[1:]]
     assert assuntos == ["Do dono"]
     assert isinstance(linhas[1][0], int)
+
+
+def test_detalhe_mostra_os_titulos_do_cliente(client, cenario, registros):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import TituloReceberFactory
+
+    # given a client with one overdue title (R$ 150,00, 10 days late) and one not yet due
+    hoje = dt.date.today()
+    TituloReceberFactory(cliente=cenario.cliente, valor=Decimal("150.00"),
+                         emissao=hoje - dt.timedelta(days=40),
+                         vencimento=hoje - dt.timedelta(days=10))  # fmt: skip
+    TituloReceberFactory(cliente=cenario.cliente, valor=Decimal("50.00"))
+    sac = _u(cenario, "sac")
+    chamado = abrir(cenario.cliente, sac, registros)
+    client.force_login(sac)
+    # when the SAC agent opens the ticket
+    html = client.get(reverse("atendimento:chamado-detalhe", args=[chamado.pk])).content.decode()
+    # then the client's receivables are summed up beside it, with the way to the titles
+    assert "Títulos do cliente" in html
+    assert "R$ 200,00" in html and "R$ 150,00" in html and "maior atraso 10 dias" in html
+    assert f"/clientes/{cenario.cliente.pk}/?aba=financeiro" in html
+    # and not for someone who may not see receivables
+    for grupo in sac.groups.all():
+        grupo.permissions.remove(Permission.objects.get(codename="view_tituloreceber"))
+    sac = type(sac).objects.get(pk=sac.pk)
+    client.force_login(sac)
+    html = client.get(reverse("atendimento:chamado-detalhe", args=[chamado.pk])).content.decode()
+    assert "Títulos do cliente" not in html
