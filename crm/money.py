@@ -18,3 +18,17 @@ def arredondar(valor: Decimal, casas: Decimal = CENTAVO) -> Decimal:
     if not isinstance(valor, Decimal):
         raise TypeError(f"arredondar espera Decimal, recebeu {type(valor).__name__}")
     return valor.quantize(casas, rounding=ROUND_HALF_UP)
+
+
+def formatar_br(valor: Decimal, casas: int | None = 2) -> str:
+    """A number as a message shows it in pt-BR: thousands "." and decimal "," (1.234,50).
+    `casas`: places, half-up; None keeps the value's own places without trailing zeros
+    (90.50 → 90,5). Pure (no Django): the fiscal engine's messages use it too."""
+    if casas is not None:
+        texto = f"{arredondar(valor, Decimal(1).scaleb(-casas)):,.{casas}f}"
+    else:
+        inteiro, _, fracao = f"{valor.normalize():f}".partition(".")
+        texto = f"{int(inteiro):,}" + (f".{fracao}" if fracao else "")
+        if inteiro.startswith("-") and int(inteiro) == 0:
+            texto = "-" + texto
+    return texto.translate(str.maketrans({",": ".", ".": ","}))

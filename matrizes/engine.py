@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from crm.money import CENTAVO, arredondar
+from crm.money import CENTAVO, arredondar, formatar_br
 
 ZERO = Decimal("0.00")  # com 2 casas: valores não calculados saem "0.00" no JSON
 CEM = Decimal("100")
@@ -692,6 +692,10 @@ def _calcular_fcp_difal(
     return []
 
 
+def _limite_br(limite: Decimal | None, infinito: str) -> str:
+    return infinito if limite is None else formatar_br(limite, None)
+
+
 def _margens_item(
     item: ItemEntrada, receita: Decimal, v_prod: Decimal, v_desc: Decimal, t: _Impostos
 ) -> Margens | None:
@@ -759,8 +763,8 @@ def _calcular_item(
                 codigo="desconto",
                 item=numero,
                 mensagem=(
-                    f"Item {numero}: o desconto ({v_desc}) é maior que o valor do produto "
-                    f"({v_prod}); impostos não calculados."
+                    f"Item {numero}: o desconto (R$ {formatar_br(v_desc)}) é maior que o valor "
+                    f"do produto (R$ {formatar_br(v_prod)}); impostos não calculados."
                 ),
             )
         )
@@ -877,9 +881,8 @@ def _verificar_margens(entrada: PedidoEntrada, margens: Margens | None) -> list[
                         "maximo": "" if faixa.maximo is None else str(faixa.maximo),
                     },
                     mensagem=(
-                        f"A {nome} de {arredondar(percentual)} % está fora da faixa "
-                        f"[{faixa.minimo if faixa.minimo is not None else '-∞'}; "
-                        f"{faixa.maximo if faixa.maximo is not None else '+∞'}] %."
+                        f"A {nome} de {formatar_br(percentual)} % está fora da faixa "
+                        f"[{_limite_br(faixa.minimo, '-∞')}; {_limite_br(faixa.maximo, '+∞')}] %."
                     ),
                 )
             )

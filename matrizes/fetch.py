@@ -33,7 +33,7 @@ from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format
 
 from crm.documentos import formatar_documento
-from crm.money import arredondar
+from crm.money import arredondar, formatar_br
 from matrizes import engine
 from matrizes.constants import (
     DEFINICOES,
@@ -739,8 +739,9 @@ def montar_pedido(
                     matriz=TipoMatriz.VALOR_MINIMO,
                     chaves={"minimo": f"{minimo.regra.valor:f}", "valor": f"{liquido:f}"},
                     mensagem=(
-                        f"O valor dos produtos com desconto ({liquido:f}) não atinge o valor "
-                        f"mínimo do pedido ({minimo.regra.valor:f}, regra #{minimo.regra.pk})."
+                        f"O valor dos produtos com desconto (R$ {formatar_br(liquido)}) não "
+                        f"atinge o valor mínimo do pedido (R$ {formatar_br(minimo.regra.valor)}, "
+                        f"regra #{minimo.regra.pk})."
                     ),
                 )
             )

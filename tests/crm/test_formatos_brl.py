@@ -29,3 +29,24 @@ def test_brl_vazio_e_texto():
     assert brl(None) == ""
     assert brl("") == ""
     assert brl("abc") == "abc"
+
+
+@pytest.mark.parametrize(
+    ("valor", "casas", "texto"),
+    [
+        ("1234.5", 2, "1.234,50"),
+        ("40", 2, "40,00"),
+        ("-0.005", 2, "-0,01"),
+        ("1234567.891", 2, "1.234.567,89"),
+        ("90.50", None, "90,5"),
+        ("1000", None, "1.000"),
+        ("-0.5", None, "-0,5"),
+        ("0.30000000", None, "0,3"),
+    ],
+)
+def test_formatar_br_para_mensagens(valor, casas, texto):
+    from decimal import Decimal
+
+    from crm.money import formatar_br
+
+    assert formatar_br(Decimal(valor), casas) == texto

@@ -276,7 +276,7 @@ def test_comissao_e_valor_minimo(catalogo: Catalogo) -> None:
     assert montagem.entrada.itens[0].percentual_comissao == D("1")
     (minimo,) = [p for p in resultado.problemas if p.codigo == "valor_minimo"]
     assert "72" in minimo.mensagem
-    assert "100.00" in minimo.mensagem
+    assert "R$ 100,00" in minimo.mensagem and "R$ 72,00" in minimo.mensagem
 
 
 def test_unidade_de_venda_e_fator_do_cadastro(catalogo: Catalogo) -> None:

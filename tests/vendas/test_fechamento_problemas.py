@@ -365,7 +365,7 @@ def test_desconto_maior_que_o_valor_bloqueia(cenario: Cenario) -> None:
     (problema,) = _recusa_envio(cenario, pedido, "desconto", tambem=frozenset({"valor_minimo"}))
     assert problema["item"] == 2
     assert problema["detalhe"] == (
-        "O desconto (90.00) é maior que o valor do produto (60.00); impostos não calculados."
+        "O desconto (R$ 90,00) é maior que o valor do produto (R$ 60,00); impostos não calculados."
     )
     assert ItemPedido.objects.get(pedido=pedido, sequencia=2).v_icms == D("0.00")
 
@@ -574,12 +574,6 @@ def test_frete_fob_nao_e_cobrado_nem_rateado(cenario: Cenario) -> None:
 # --- values in the messages ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/fetch messages shown on the closing tab format values with a decimal point "
-    "(str(Decimal)), not pt-BR: matrizes/fetch.py valor_minimo, matrizes/engine.py desconto and "
-    "margens; vendas/calculo.py `_do_motor` rewrites only the multiplo message",
-)
 @pytest.mark.parametrize("caso", ["valor_minimo", "desconto", "margem_bruta"])
 def test_valores_das_mensagens_em_formato_brasileiro(cenario: Cenario, caso: str) -> None:
     # given an order of R$ 40,00 (minimum R$ 50,00) / an item of R$ 60,00 with 150 % off /

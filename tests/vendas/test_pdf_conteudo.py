@@ -76,13 +76,15 @@ def test_proposta_longa_cada_pagina_tem_cabecalho_e_numero(cenario: Cenario, tmp
         assert empresa.nome in folha and f"CNPJ {empresa.cnpj_formatado}" in folha
         assert "Proposta comercial" in folha and f"nº {pedido.numero}" in folha
         assert f"Página {n} de {len(folhas)}" in folha
-        for coluna in ("Código", "Descrição", "Preço unit.", "ICMS-ST", "Total", "Entrega"):
+        for coluna in ("Produto", "Qtd", "Preço unit.", "ICMS-ST", "Total", "Entrega"):
             assert coluna in folha, (n, coluna)
     # the client block is on the first page
     assert cenario.cliente.nome in folhas[0] and "Condições" in folhas[0]
     # every item line is printed once, with its total in pt-BR money
     texto = "\n".join(folhas)
     assert texto.count("PAR-001") == ITENS // 2 and texto.count("LAMP-LED") == ITENS // 2
+    # (code, description and the quantity with its unit on each line)
+    assert "PAR-001 – Parafuso" in texto and " UN" in texto
     for item in pedido_itens(pedido):
         assert _brl(item.total) in texto
     # and the totals and the observations close it, on the last page
