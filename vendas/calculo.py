@@ -21,12 +21,10 @@ stock needed is quantity × fator.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -40,6 +38,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 
 from contas.models import Parametro
+from crm.memoria import sem_coleta_de_ciclos
 from crm.money import arredondar
 from matrizes import fetch
 from matrizes.constants import TipoMatriz
@@ -1012,22 +1011,8 @@ def recalcular(pedido: Pedido) -> Calculo:
     # (every tracked object of the process, ~100.000 in a Django worker) per recalculation:
     # ~20 % of its CPU time (measured, bench/pedido.py). Nothing here needs a cycle collected
     # before it ends.
-    with _sem_coleta_de_ciclos():
+    with sem_coleta_de_ciclos():
         return _recalcular(pedido)
-
-
-@contextmanager
-def _sem_coleta_de_ciclos() -> Iterator[None]:
-    """The cyclic GC paused for the block (reference counting still frees everything that is
-    not in a cycle); back on afterwards only if it was on before, so nesting and a server
-    that tunes the GC itself are left alone."""
-    ligado = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if ligado:
-            gc.enable()
 
 
 def _recalcular(pedido: Pedido) -> Calculo:

@@ -9,9 +9,6 @@ never appear: the proposal goes to the client.
 from __future__ import annotations
 
 import base64
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -23,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cadastro.models import ContatoEletronico, Endereco, Telefone
+from crm.memoria import sem_coleta_de_ciclos
 from vendas.constants import StatusItem
 from vendas.models import ItemPedido, Pedido, TipoDocumentoGerado
 
@@ -136,27 +134,10 @@ def html(tipo: str, pedido: Pedido, itens: list[ItemPedido]) -> str:
     return render_to_string(TEMPLATES[tipo], contexto(pedido, itens))
 
 
-@contextmanager
-def _sem_coleta_de_ciclos() -> Iterator[None]:
-    """The cyclic GC paused for the block, back on afterwards only if it was on before (as in
-    vendas.calculo). WeasyPrint builds millions of boxes, styles and Pango wrappers for a long
-    order; with the GC on, each full collection walks all of them (and the worker's own
-    objects) again: ~25 % of a 20-page proposal's CPU (measured, bench/pedido.py), for the
-    same peak memory. Reference counting still frees what is not in a cycle; the cycles left
-    are collected as soon as the GC is back on."""
-    ligado = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if ligado:
-            gc.enable()
-
-
 def pdf(conteudo_html: str) -> tuple[bytes, int]:
     """PDF bytes and the number of pages. Imported here: WeasyPrint loads Pango on import."""
     from weasyprint import HTML
 
-    with _sem_coleta_de_ciclos():
+    with sem_coleta_de_ciclos():  # long PDFs: see crm.memoria
         documento = HTML(string=conteudo_html, base_url=None).render()
         return documento.write_pdf(), len(documento.pages)
