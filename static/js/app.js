@@ -88,6 +88,14 @@
   document.addEventListener("click", function (ev) {
     fecharMenus(ev.target.closest ? ev.target.closest("details.menu-grupo, details.menu-acao") : null);
   });
+  // An action drop-down that asks something (the cancellation reason) opens on its field.
+  document.addEventListener("toggle", function (ev) {
+    var d = ev.target;
+    if (d.matches && d.matches("details.menu-acao") && d.open) {
+      var campo = d.querySelector("textarea, input:not([type=hidden])");
+      if (campo) { campo.focus(); }
+    }
+  }, true);
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Escape") { return; }
     var aberto = ev.target.closest ? ev.target.closest("details.menu-grupo[open], details.menu-acao[open]") : null;
