@@ -31,4 +31,4 @@ def formatar_br(valor: Decimal, casas: int | None = 2) -> str:
         texto = f"{int(inteiro):,}" + (f".{fracao}" if fracao else "")
         if inteiro.startswith("-") and int(inteiro) == 0:
             texto = "-" + texto
-    return texto.translate(str.maketrans({",": ".", ".": ","}))
+    return texto.translate(str.maketrans(",.", ".,"))

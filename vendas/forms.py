@@ -80,11 +80,12 @@ class CabecalhoForm(forms.ModelForm):
     def __init__(self, *args: Any, url: str | None = None, editavel: bool = True, **kw: Any):
         super().__init__(*args, **kw)
         for nome, campo in self.fields.items():
-            if isinstance(campo, forms.ModelChoiceField) and hasattr(campo.queryset.model, "ativo"):
+            opcoes = campo.queryset if isinstance(campo, forms.ModelChoiceField) else None
+            if opcoes is not None and hasattr(opcoes.model, "ativo"):
                 # Registries retired in the admin are neither offered nor accepted; the order's
                 # current choice stays (an old order still shows and saves as it was).
                 atual = getattr(self.instance, f"{nome}_id", None)
-                campo.queryset = campo.queryset.filter(Q(ativo=True) | Q(pk=atual))
+                campo.queryset = opcoes.filter(Q(ativo=True) | Q(pk=atual))  # type: ignore[attr-defined]
             if not editavel:
                 campo.disabled = True
             elif url and nome not in ("observacoes", "observacoes_internas", "versao"):
