@@ -4,9 +4,10 @@ service → redirect, or the page again with the refused form and what the user 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -338,59 +339,62 @@ def _recusado(
     return _detalhe(request, chamado, status=422, **{nome: form})
 
 
+def _executar(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    nome: str,
+    servico: Callable[[Chamado, dict[str, Any]], Chamado | None],
+    mensagem: Callable[[Chamado], str],
+) -> HttpResponse:
+    """Every ticket action: form → service → back to the ticket with a message; a refused
+    form or a refusal of the service shows the page again with what was typed and why."""
+    chamado = _acao(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _recusado(request, pk, nome, form)
+    try:
+        chamado = servico(chamado, form.cleaned_data) or chamado
+    except ErroChamado as e:
+        return _recusado(request, pk, nome, form, e.mensagem)
+    return _depois(request, chamado, mensagem(chamado))
+
+
 @login_required
 @require_POST
 def chamado_iniciar(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = IniciarForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_iniciar", form)
-    try:
-        chamado = chamado_iniciar_execucao(
-            chamado_id=chamado.pk,
-            versao=form.cleaned_data["versao"],
-            responsavel_id=form.cleaned_data["responsavel"].pk,
+    return _executar(
+        request, pk, IniciarForm, "form_iniciar",
+        lambda c, d: chamado_iniciar_execucao(
+            chamado_id=c.pk, versao=d["versao"], responsavel_id=d["responsavel"].pk,
             ator=_usuario(request),
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_iniciar", form, e.mensagem)
-    return _depois(request, chamado, f"Chamado {chamado.numero} em execução.")
+        ),
+        lambda c: f"Chamado {c.numero} em execução.",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def chamado_comentar_view(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = ComentarioForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_comentario", form)
-    try:
-        chamado_comentar(
-            chamado_id=chamado.pk, texto=form.cleaned_data["texto"], ator=_usuario(request)
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_comentario", form, e.mensagem)
-    return _depois(request, chamado, "Comentário registrado.")
+    def comentar(c: Chamado, d: dict[str, Any]) -> None:
+        chamado_comentar(chamado_id=c.pk, texto=d["texto"], ator=_usuario(request))
+
+    return _executar(
+        request, pk, ComentarioForm, "form_comentario", comentar,
+        lambda c: "Comentário registrado.",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def chamado_tarefa_adicionar_view(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = TarefaForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_tarefa", form)
-    try:
+    def agendar(c: Chamado, d: dict[str, Any]) -> None:
         chamado_tarefa_adicionar(
-            chamado_id=chamado.pk,
-            descricao=form.cleaned_data["descricao"],
-            responsavel_id=form.cleaned_data["responsavel"].pk,
-            data_prevista=form.cleaned_data["data_prevista"],
-            ator=_usuario(request),
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_tarefa", form, e.mensagem)
-    return _depois(request, chamado, "Tarefa agendada.")
+            chamado_id=c.pk, descricao=d["descricao"], responsavel_id=d["responsavel"].pk,
+            data_prevista=d["data_prevista"], ator=_usuario(request),
+        )  # fmt: skip
+
+    return _executar(request, pk, TarefaForm, "form_tarefa", agendar, lambda c: "Tarefa agendada.")
 
 
 @login_required
@@ -408,58 +412,37 @@ def chamado_tarefa_concluir_view(request: HttpRequest, pk: int, tarefa: int) -> 
 @login_required
 @require_POST
 def chamado_encerrar_view(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = EncerrarForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_encerrar", form)
-    try:
-        chamado = chamado_encerrar(
-            chamado_id=chamado.pk,
-            versao=form.cleaned_data["versao"],
-            solucao=form.cleaned_data["solucao"],
-            ator=_usuario(request),
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_encerrar", form, e.mensagem)
-    return _depois(request, chamado, f"Chamado {chamado.numero} encerrado.")
+    return _executar(
+        request, pk, EncerrarForm, "form_encerrar",
+        lambda c, d: chamado_encerrar(
+            chamado_id=c.pk, versao=d["versao"], solucao=d["solucao"], ator=_usuario(request)
+        ),
+        lambda c: f"Chamado {c.numero} encerrado.",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def chamado_cancelar_view(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = CancelarForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_cancelar", form)
-    try:
-        chamado = chamado_cancelar(
-            chamado_id=chamado.pk,
-            versao=form.cleaned_data["versao"],
-            motivo=form.cleaned_data["motivo"],
-            ator=_usuario(request),
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_cancelar", form, e.mensagem)
-    return _depois(request, chamado, f"Chamado {chamado.numero} cancelado.")
+    return _executar(
+        request, pk, CancelarForm, "form_cancelar",
+        lambda c, d: chamado_cancelar(
+            chamado_id=c.pk, versao=d["versao"], motivo=d["motivo"], ator=_usuario(request)
+        ),
+        lambda c: f"Chamado {c.numero} cancelado.",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def chamado_reabrir_view(request: HttpRequest, pk: int) -> HttpResponse:
-    chamado = _acao(request, pk)
-    form = ReabrirForm(request.POST)
-    if not form.is_valid():
-        return _recusado(request, pk, "form_reabrir", form)
-    try:
-        chamado = chamado_reabrir(
-            chamado_id=chamado.pk,
-            versao=form.cleaned_data["versao"],
-            motivo=form.cleaned_data["motivo"],
-            ator=_usuario(request),
-        )
-    except ErroChamado as e:
-        return _recusado(request, pk, "form_reabrir", form, e.mensagem)
-    return _depois(request, chamado, f"Chamado {chamado.numero} reaberto.")
+    return _executar(
+        request, pk, ReabrirForm, "form_reabrir",
+        lambda c, d: chamado_reabrir(
+            chamado_id=c.pk, versao=d["versao"], motivo=d["motivo"], ator=_usuario(request)
+        ),
+        lambda c: f"Chamado {c.numero} reaberto.",
+    )  # fmt: skip
 
 
 __all__ = [
